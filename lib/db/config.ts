@@ -1,0 +1,155 @@
+// One typed loader for every setting of the layer. Precedence: argument > environment > default.
+import { ConfigError } from './errors';
+import { passwordOf, registerSecret } from './redact';
+
+export const DRIVERS = ['pg', 'pglite', 'neon-ws', 'neon-http', 'data-api'] as const;
+export type DriverName = (typeof DRIVERS)[number];
+export const PROXY_PROFILES = ['auto', 'direct', 'pgbouncer', 'rds-proxy'] as const;
+export type ProxyProfileName = (typeof PROXY_PROFILES)[number];
+
+type IntSetting = { env: string; default: number; min: number; max: number; doc: string };
+
+/** Every numeric setting: environment variable, default and bounds. Times are milliseconds. */
+export const NUMERIC_SETTINGS = {
+  poolMax: { env: 'DB_POOL_MAX', default: 2, min: 1, max: 1000, doc: 'Connections per container (Lambda runs one invocation at a time).' },
+  connectTimeoutMs: { env: 'DB_CONNECT_TIMEOUT_MS', default: 5_000, min: 1, max: 600_000, doc: 'Opening one connection (TCP, TLS, startup).' },
+  acquireTimeoutMs: { env: 'DB_ACQUIRE_TIMEOUT_MS', default: 5_000, min: 1, max: 600_000, doc: 'Waiting in the pool queue, then PoolExhaustedError.' },
+  statementTimeoutMs: { env: 'DB_STATEMENT_TIMEOUT_MS', default: 10_000, min: 1, max: 3_600_000, doc: 'One statement (server statement_timeout).' },
+  lockTimeoutMs: { env: 'DB_LOCK_TIMEOUT_MS', default: 3_000, min: 1, max: 3_600_000, doc: 'Waiting for one lock (server lock_timeout).' },
+  idleInTransactionTimeoutMs: { env: 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', default: 10_000, min: 1, max: 3_600_000, doc: 'Server ends a session idle inside a transaction this long.' },
+  transactionTimeoutMs: { env: 'DB_TRANSACTION_TIMEOUT_MS', default: 15_000, min: 1, max: 3_600_000, doc: 'The whole transaction callback; rolled back and connection destroyed past it.' },
+  sessionTimeoutMs: { env: 'DB_SESSION_TIMEOUT_MS', default: 60_000, min: 1, max: 3_600_000, doc: 'A whole session when no deadline is given (the Lambda wrapper gives one).' },
+  poolIdleTimeoutMs: { env: 'DB_POOL_IDLE_TIMEOUT_MS', default: 60_000, min: 1, max: 86_400_000, doc: 'An idle pooled connection is closed after this.' },
+  maxLifetimeMs: { env: 'DB_POOL_MAX_LIFETIME_MS', default: 900_000, min: 1_000, max: 86_400_000, doc: 'A connection is retired after this age (jittered by up to 10%).' },
+  validateAfterIdleMs: { env: 'DB_VALIDATE_AFTER_IDLE_MS', default: 5_000, min: 0, max: 86_400_000, doc: 'A connection idle longer than this (e.g. a Lambda freeze) is pinged before use.' },
+  validationTimeoutMs: { env: 'DB_VALIDATION_TIMEOUT_MS', default: 1_000, min: 1, max: 60_000, doc: 'The ping of a stale connection; past it the connection is replaced.' },
+  slowStatementMs: { env: 'DB_SLOW_STATEMENT_MS', default: 500, min: 0, max: 3_600_000, doc: 'Statements slower than this are logged (fingerprint only).' },
+  retryMaxAttempts: { env: 'DB_RETRY_MAX_ATTEMPTS', default: 5, min: 1, max: 50, doc: 'Attempts of an opted-in retryable transaction (40001, 40P01).' },
+  retryBaseDelayMs: { env: 'DB_RETRY_BASE_DELAY_MS', default: 10, min: 0, max: 60_000, doc: 'First backoff of a retried transaction (full jitter, doubling).' },
+  retryMaxDelayMs: { env: 'DB_RETRY_MAX_DELAY_MS', default: 500, min: 0, max: 60_000, doc: 'Cap of the backoff of a retried transaction.' },
+} as const satisfies Record<string, IntSetting>;
+
+export type NumericSettings = { -readonly [K in keyof typeof NUMERIC_SETTINGS]: number };
+
+export type DbConfig = NumericSettings & {
+  driver: DriverName;
+  /** Connection URL; never printed (non-enumerable on the resolved config). */
+  url: string | undefined;
+  proxyProfile: ProxyProfileName;
+  applicationName: string;
+  /** PGlite data folder; undefined = in memory. */
+  pgliteDataDir: string | undefined;
+  /** PgBouncer configured with max_prepared_statements > 0 (1.21+): named statements allowed. */
+  preparedStatements: boolean;
+};
+
+export type DbConfigInput = Partial<DbConfig>;
+
+const STRING_ENV = {
+  url: 'DATABASE_URL',
+  driver: 'DB_DRIVER',
+  proxyProfile: 'DB_PROXY_PROFILE',
+  applicationName: 'DB_APPLICATION_NAME',
+  pgliteDataDir: 'DB_PGLITE_DATA_DIR',
+  preparedStatements: 'DB_PREPARED_STATEMENTS',
+} as const;
+
+export const STRING_SETTINGS_DOC: Record<keyof typeof STRING_ENV, { env: string; default: string; doc: string }> = {
+  url: { env: STRING_ENV.url, default: '(none)', doc: 'PostgreSQL URL. Without it the embedded PGlite driver is used.' },
+  driver: { env: STRING_ENV.driver, default: 'pg if DATABASE_URL, else pglite', doc: `One of ${DRIVERS.join(', ')}.` },
+  proxyProfile: { env: STRING_ENV.proxyProfile, default: 'auto', doc: `One of ${PROXY_PROFILES.join(', ')}; auto detects from the host name.` },
+  applicationName: { env: STRING_ENV.applicationName, default: 'gaia-validator', doc: 'application_name seen in pg_stat_activity.' },
+  pgliteDataDir: { env: STRING_ENV.pgliteDataDir, default: '(memory)', doc: 'PGlite data folder.' },
+  preparedStatements: { env: STRING_ENV.preparedStatements, default: 'false', doc: 'Allow named prepared statements through a pooler that supports them.' },
+};
+
+type Env = Record<string, string | undefined>;
+
+/** Resolves and validates the configuration; throws ConfigError naming the offending setting. */
+export function loadConfig(input: DbConfigInput = {}, env: Env = process.env): DbConfig {
+  const numeric = {} as NumericSettings;
+  for (const key of Object.keys(NUMERIC_SETTINGS) as (keyof NumericSettings)[]) {
+    numeric[key] = resolveInt(key, input[key], env);
+  }
+  const url = input.url ?? nonEmpty(env[STRING_ENV.url]);
+  const driver = oneOf(STRING_ENV.driver, input.driver ?? nonEmpty(env[STRING_ENV.driver]) ?? (url ? 'pg' : 'pglite'), DRIVERS);
+  const proxyProfile = oneOf(STRING_ENV.proxyProfile, input.proxyProfile ?? nonEmpty(env[STRING_ENV.proxyProfile]) ?? 'auto', PROXY_PROFILES);
+  if (!url && driver !== 'pglite' && driver !== 'data-api') {
+    throw new ConfigError(`${STRING_ENV.url} is required for driver "${driver}"`);
+  }
+  if (url && !/^postgres(ql)?:\/\//i.test(url)) {
+    throw new ConfigError(`${STRING_ENV.url} must start with postgres:// or postgresql://`);
+  }
+  registerSecret(passwordOf(url));
+
+  const config: DbConfig = {
+    ...numeric,
+    driver,
+    url: undefined,
+    proxyProfile,
+    applicationName: input.applicationName ?? nonEmpty(env[STRING_ENV.applicationName]) ?? 'gaia-validator',
+    pgliteDataDir: input.pgliteDataDir ?? nonEmpty(env[STRING_ENV.pgliteDataDir]),
+    preparedStatements: input.preparedStatements ?? parseBool(STRING_ENV.preparedStatements, env[STRING_ENV.preparedStatements]),
+  };
+  // The URL carries the password: keep it off enumeration, JSON and inspect output.
+  Object.defineProperty(config, 'url', { value: url, enumerable: false, writable: false });
+  if (driver === 'pglite') config.poolMax = 1; // one embedded instance: exclusive access is the pool
+  checkHierarchy(config);
+  return config;
+}
+
+function checkHierarchy(c: DbConfig): void {
+  const order: (keyof NumericSettings)[] = ['lockTimeoutMs', 'statementTimeoutMs', 'transactionTimeoutMs', 'sessionTimeoutMs'];
+  for (let i = 1; i < order.length; i++) {
+    const lower = order[i - 1]!;
+    const upper = order[i]!;
+    if (c[lower] > c[upper]) {
+      throw new ConfigError(
+        `${NUMERIC_SETTINGS[lower].env} (${c[lower]}) must not exceed ${NUMERIC_SETTINGS[upper].env} (${c[upper]}): ` +
+          'the timeout hierarchy is lock <= statement <= transaction <= session',
+      );
+    }
+  }
+  if (c.retryBaseDelayMs > c.retryMaxDelayMs) {
+    throw new ConfigError(`${NUMERIC_SETTINGS.retryBaseDelayMs.env} must not exceed ${NUMERIC_SETTINGS.retryMaxDelayMs.env}`);
+  }
+}
+
+function resolveInt(key: keyof NumericSettings, arg: number | undefined, env: Env): number {
+  const s: IntSetting = NUMERIC_SETTINGS[key];
+  let value: number;
+  let source: string;
+  if (arg !== undefined) {
+    value = arg;
+    source = key;
+  } else if (nonEmpty(env[s.env]) !== undefined) {
+    const text = env[s.env]!.trim();
+    if (!/^-?\d+$/.test(text)) throw new ConfigError(`${s.env} must be an integer, got "${text}"`);
+    value = Number(text);
+    source = s.env;
+  } else {
+    return s.default;
+  }
+  if (!Number.isInteger(value)) throw new ConfigError(`${source} must be an integer, got ${value}`);
+  if (value < s.min || value > s.max) throw new ConfigError(`${source} must be between ${s.min} and ${s.max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${value}"`);
+  }
+  return value as T;
+}
+
+function parseBool(name: string, value: string | undefined): boolean {
+  const v = nonEmpty(value)?.toLowerCase();
+  if (v === undefined) return false;
+  if (['1', 'true', 'yes'].includes(v)) return true;
+  if (['0', 'false', 'no'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false; got "${value}"`);
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}

@@ -1,0 +1,30 @@
+// What sessions and transactions share within one Database: config, pool, driver, logger, counters.
+import type { DbConfig } from './config';
+import type { Driver } from './driver';
+import { ConnectionLostError, TimeoutError } from './errors';
+import type { DbLogger } from './log';
+import type { Pool } from './pool';
+import type { ProxyProfile } from './profiles';
+import type { LayerCounters } from './stats';
+
+export type Core = {
+  readonly config: DbConfig;
+  readonly driver: Driver;
+  readonly pool: Pool;
+  readonly profile: ProxyProfile;
+  readonly logger: DbLogger;
+  readonly counters: LayerCounters;
+  readonly schema: Record<string, unknown> | undefined;
+  /** Counts an error once in the layer counters (timeouts by kind, connection losses). */
+  note(err: unknown): void;
+};
+
+export function errorNoter(counters: LayerCounters): (err: unknown) => void {
+  const seen = new WeakSet<object>();
+  return (err) => {
+    if (typeof err !== 'object' || err === null || seen.has(err)) return;
+    seen.add(err);
+    if (err instanceof TimeoutError) counters.timeouts[err.kind]++;
+    else if (err instanceof ConnectionLostError) counters.connectionLosses++;
+  };
+}

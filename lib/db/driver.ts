@@ -1,0 +1,56 @@
+// The one interface every driver fills in. Pool, session, transaction, timeouts and errors live once,
+// above it; a driver only knows how to open a connection and run text on it.
+
+export type RowMode = 'object' | 'array';
+
+export type QueryOptions = {
+  rowMode: RowMode;
+  /** Return timestamp/date/interval values as the server's text (what drizzle's column mappers expect). */
+  rawTemporal: boolean;
+  /** Several ';'-separated statements in one simple-protocol round trip (no parameters, no rows). */
+  simple?: boolean;
+};
+
+export type QueryResult = {
+  rows: unknown[];
+  rowCount: number | null;
+};
+
+export interface DriverConnection {
+  /** Monotonic id, for logs and leak reports. */
+  readonly id: number;
+  /** False once the driver has seen the connection die (socket end/error, FATAL from the server). */
+  readonly alive: boolean;
+  /** Runs one statement (extended protocol where the driver has one). */
+  query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult>;
+  /** Runs several ';'-separated statements in one round trip (simple protocol); used for BEGIN + SET LOCAL. */
+  exec(text: string): Promise<void>;
+  /** Best-effort cancel of the statement running now (PostgreSQL cancel request). */
+  cancel(): Promise<void>;
+  /** Closes the connection hard, without waiting for the server. Idempotent. */
+  destroy(): void;
+  /** Called once when the driver sees the connection die while idle or busy. */
+  onDead(listener: (err: unknown) => void): void;
+}
+
+/** What the driver can do; the core refuses what a driver cannot, at configuration time where possible. */
+export type DriverCapabilities = {
+  /** BEGIN ... COMMIT over several round trips on one connection. */
+  interactiveTransactions: boolean;
+  savepoints: boolean;
+  /** Several independent connections (false: one embedded instance). */
+  concurrentConnections: boolean;
+  /** Server-side timeouts can be set per transaction with SET LOCAL in the BEGIN round trip. */
+  setLocalTimeouts: boolean;
+  /** The server enforces statement_timeout / lock_timeout (false for the embedded, single-threaded PGlite). */
+  serverEnforcedTimeouts: boolean;
+};
+
+export interface Driver {
+  readonly name: string;
+  readonly capabilities: DriverCapabilities;
+  /** Opens one connection; must settle within timeoutMs (ConnectTimeoutError) and never leave a socket behind. */
+  connect(timeoutMs: number): Promise<DriverConnection>;
+  /** Releases driver-wide resources (the embedded instance, agents). */
+  close(): Promise<void>;
+}

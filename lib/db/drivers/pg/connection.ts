@@ -1,0 +1,62 @@
+// One node-postgres Client behind the DriverConnection interface.
+import type pg from 'pg';
+import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
+import { sendCancelRequest } from './cancel';
+import { rawTemporalTypes } from './types';
+
+let nextId = 1;
+const CANCEL_TIMEOUT_MS = 1_000;
+
+export class PgConnection implements DriverConnection {
+  readonly id = nextId++;
+  private dead = false;
+  private deathListeners: ((err: unknown) => void)[] = [];
+
+  constructor(private readonly client: pg.Client) {
+    // An error on an idle client is an event, never a crash: mark the connection dead and tell the pool.
+    client.on('error', (err) => this.markDead(err));
+    client.on('end', () => this.markDead(new Error('connection ended')));
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  onDead(listener: (err: unknown) => void): void {
+    if (this.dead) listener(new Error('connection already dead'));
+    else this.deathListeners.push(listener);
+  }
+
+  async query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
+    const config: pg.QueryConfig & { rowMode?: 'array'; types?: typeof rawTemporalTypes } = { text, values: params as unknown[] | undefined };
+    if (options.rowMode === 'array') config.rowMode = 'array';
+    if (options.rawTemporal) config.types = rawTemporalTypes;
+    const res = await this.client.query(config);
+    return { rows: res.rows, rowCount: res.rowCount };
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.client.query(text);
+  }
+
+  async cancel(): Promise<void> {
+    const c = this.client as pg.Client & { processID: number | null; secretKey: number | null };
+    if (this.dead || c.processID === null || c.secretKey === null || !c.host || c.host.startsWith('/')) return;
+    await sendCancelRequest(c.host, c.port, c.processID, c.secretKey, CANCEL_TIMEOUT_MS);
+  }
+
+  destroy(): void {
+    this.markDead(new Error('connection destroyed'));
+    const stream = (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
+    stream?.destroy();
+    this.client.end().catch(() => undefined);
+  }
+
+  private markDead(err: unknown): void {
+    if (this.dead) return;
+    this.dead = true;
+    const listeners = this.deathListeners;
+    this.deathListeners = [];
+    for (const l of listeners) l(err);
+  }
+}

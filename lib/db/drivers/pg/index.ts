@@ -1,0 +1,1 @@
+export { PgDriver, type PgDriverOptions } from './driver';

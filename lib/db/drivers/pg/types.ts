@@ -1,0 +1,19 @@
+// Type parsing: drizzle's column mappers expect temporal values as the server's text.
+import pg from 'pg';
+
+const { builtins } = pg.types;
+// OIDs of temporal types and their arrays (pg has no builtins entry for the array OIDs).
+const TEMPORAL = new Set<number>([
+  builtins.DATE, builtins.TIMESTAMP, builtins.TIMESTAMPTZ, builtins.INTERVAL, builtins.TIME, builtins.TIMETZ,
+  1182, 1115, 1185, 1187, 1183, 1270,
+]);
+
+const identity = (v: string) => v;
+
+/** Per-query type overrides handed to pg when drizzle runs a statement. */
+export const rawTemporalTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (TEMPORAL.has(oid)) return identity;
+    return pg.types.getTypeParser(oid, format);
+  },
+};

@@ -1,0 +1,49 @@
+// A lease on the embedded instance behind the DriverConnection interface.
+import type { PGlite } from '@electric-sql/pglite';
+import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
+
+let nextId = 1;
+const identity = (v: string) => v;
+// date, timestamp, timestamptz, interval, time, timetz and their arrays: text, as drizzle's mappers expect.
+const RAW_TEMPORAL = Object.fromEntries([1082, 1114, 1184, 1186, 1083, 1266, 1182, 1115, 1185, 1187, 1183, 1270].map((oid) => [oid, identity]));
+
+export class PgliteConnection implements DriverConnection {
+  readonly id = nextId++;
+  private dead = false;
+
+  constructor(
+    private readonly db: PGlite,
+    private readonly schedule: (work: () => Promise<unknown>) => void,
+  ) {}
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  onDead(): void {
+    // The embedded instance cannot drop a connection under us.
+  }
+
+  async query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
+    const res = await this.db.query(text, params as unknown[] | undefined, {
+      rowMode: options.rowMode,
+      ...(options.rawTemporal ? { parsers: RAW_TEMPORAL } : {}),
+    });
+    return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.db.exec(text);
+  }
+
+  async cancel(): Promise<void> {
+    // A running WASM statement cannot be interrupted; destroy() rolls back after it.
+  }
+
+  destroy(): void {
+    if (this.dead) return;
+    this.dead = true;
+    // "Destroying" the lease: whatever transaction it left open is rolled back before the next lease starts.
+    this.schedule(() => (this.db.isInTransaction() ? this.db.exec('ROLLBACK') : Promise.resolve()));
+  }
+}

@@ -1,0 +1,50 @@
+// PGlite driver: one embedded PostgreSQL (WASM) per database; the pool of size 1 gives exclusive access.
+import type { PGlite } from '@electric-sql/pglite';
+import type { Driver, DriverCapabilities, DriverConnection } from '../../driver';
+import { PgliteConnection } from './connection';
+
+export type PgliteDriverOptions = {
+  /** Data folder; undefined = in memory. */
+  dataDir: string | undefined;
+};
+
+export class PgliteDriver implements Driver {
+  readonly name = 'pglite';
+  readonly capabilities: DriverCapabilities = {
+    interactiveTransactions: true,
+    savepoints: true,
+    concurrentConnections: false,
+    setLocalTimeouts: true,
+    // Single-threaded WASM: statement_timeout and lock_timeout never fire (and there is no second session to wait on).
+    serverEnforcedTimeouts: false,
+  };
+  private instance: Promise<PGlite> | undefined;
+  /** Cleanup of a destroyed connection, finished before the next connection is handed out. */
+  private cleanup: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: PgliteDriverOptions) {}
+
+  async connect(): Promise<DriverConnection> {
+    const db = await this.open();
+    await this.cleanup;
+    return new PgliteConnection(db, (work) => {
+      this.cleanup = this.cleanup.then(work, work);
+    });
+  }
+
+  async close(): Promise<void> {
+    const pending = this.instance;
+    this.instance = undefined;
+    if (pending) await (await pending).close();
+  }
+
+  private open(): Promise<PGlite> {
+    // Imported lazily so functions on other drivers never load the WASM bundle.
+    this.instance ??= import('@electric-sql/pglite').then(async ({ PGlite }) => {
+      const db = new PGlite(this.options.dataDir);
+      await db.waitReady;
+      return db;
+    });
+    return this.instance;
+  }
+}

@@ -1,0 +1,1 @@
+export { PgliteDriver, type PgliteDriverOptions } from './driver';

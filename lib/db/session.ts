@@ -1,0 +1,331 @@
+// The per-invocation unit. Reads run on pooled connections without an explicit transaction; writes go in
+// short transactions. When the session's callback settles, whatever it left behind is repaired and reported.
+import type { PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
+import type { Core } from './core';
+import type { QueryOptions, QueryResult } from './driver';
+import { drizzleOver } from './drizzle';
+import {
+  ConnectionLostError,
+  DeadlineExceededError,
+  SessionClosedError,
+  TransactionTimeoutError,
+  UnsupportedError,
+  isClientTimeout,
+  type DbError,
+  type TimeoutError,
+} from './errors';
+import { fingerprint } from './fingerprint';
+import type { DbLogger } from './log';
+import type { Lease } from './pool';
+import { backoffMs, isRetryableConflict, sleep, type RetryPolicy } from './retry';
+import type { SessionSummary } from './stats';
+import { StatementRunner, type StatementTally } from './statement';
+import { beginStatement, clampToDeadline, type IsolationLevel } from './timeouts';
+import { Transaction, type TransactionCallback } from './transaction';
+
+export type SessionOptions = {
+  /** Absolute time (epoch ms) by which everything must be done, e.g. from the Lambda's remaining time. */
+  deadline?: number;
+  /** Name for logs (route or job). */
+  name?: string;
+  /** Logger for this session (e.g. a child with the request id). */
+  logger?: DbLogger;
+};
+
+export type TransactionOptions = {
+  isolation?: IsolationLevel;
+  readOnly?: boolean;
+  /** Whole-callback limit; clamped to the session deadline. */
+  timeoutMs?: number;
+  /**
+   * Re-run the callback on serialization failure (40001) or deadlock (40P01). The callback runs again from the
+   * start, so it must have no side effects outside the transaction. `true` uses the configured policy.
+   */
+  retry?: boolean | Partial<RetryPolicy>;
+};
+
+type OpenUnit = { abort: (err: DbError) => void; openedAt: Error };
+type RunningStatement = { lease: Lease; text: string };
+
+let nextSessionId = 1;
+
+export class Session<S extends Record<string, unknown> = Record<string, never>> {
+  readonly id = nextSessionId++;
+  readonly deadlineAt: number;
+  private closed = false;
+  private abortError: DbError | undefined;
+  private readonly runner: StatementRunner;
+  private readonly openUnits = new Set<OpenUnit>();
+  private readonly running = new Set<RunningStatement>();
+  private readonly tally: StatementTally = { queries: 0, dbTimeMs: 0 };
+  private readonly summary = { transactions: 0, rollbacks: 0, retries: 0, acquireWaitMs: 0, leaks: 0 };
+  private readonly logger: DbLogger;
+  private drizzleDb: PgRemoteDatabase<S> | undefined;
+
+  /** @internal */
+  constructor(
+    private readonly core: Core,
+    private readonly options: SessionOptions,
+  ) {
+    const byConfig = Date.now() + core.config.sessionTimeoutMs;
+    this.deadlineAt = Math.min(byConfig, options.deadline ?? byConfig);
+    this.logger = options.logger ?? core.logger;
+    this.runner = new StatementRunner(core);
+  }
+
+  /** Milliseconds left before the session's deadline. */
+  get remainingMs(): number {
+    return Math.max(0, this.deadlineAt - Date.now());
+  }
+
+  /** One statement outside any transaction (autocommit). Meant for reads; writes belong in `transaction()`. */
+  async query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
+    const res = await this.execute(text, params, { rowMode: 'object', rawTemporal: false });
+    return { rows: res.rows as R[], rowCount: res.rowCount };
+  }
+
+  /** drizzle over this session (each statement on a pooled connection, autocommit). */
+  get db(): PgRemoteDatabase<S> {
+    this.drizzleDb ??= drizzleOver<S>(this.core.schema as S | undefined, (text, params, rowMode) =>
+      this.execute(text, params, { rowMode, rawTemporal: true }),
+    );
+    return this.drizzleDb;
+  }
+
+  /** One short atomic unit: commits when fn resolves, rolls back when it throws. See TransactionOptions. */
+  async transaction<T>(fn: TransactionCallback<T, S>, options: TransactionOptions = {}): Promise<T> {
+    this.assertOpen();
+    if (!this.core.driver.capabilities.interactiveTransactions) {
+      throw new UnsupportedError(`driver "${this.core.driver.name}" cannot run interactive transactions; use a batch transaction`);
+    }
+    const policy = this.retryPolicy(options.retry);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactionOnce(fn, options);
+      } catch (err) {
+        const wait = backoffMs(attempt, policy);
+        if (attempt >= policy.attempts || !isRetryableConflict(err) || Date.now() + wait >= this.deadlineAt) throw err;
+        this.summary.retries++;
+        this.core.counters.retries++;
+        await sleep(wait);
+        this.assertOpen();
+      }
+    }
+  }
+
+  /** @internal Runs fn as this session; repairs and reports leaks when it settles; logs the summary line. */
+  async run<T>(fn: (session: Session<S>) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    this.core.counters.sessions++;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new DeadlineExceededError(`session deadline passed (${this.options.name ?? 'session'})`);
+        this.core.note(err);
+        this.abortAll(err);
+        reject(err);
+      }, Math.max(0, this.deadlineAt - Date.now()));
+    });
+    let failure: unknown;
+    try {
+      return await Promise.race([fn(this), deadline]);
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      deadline.catch(() => undefined);
+      this.closed = true;
+      this.repairLeaks();
+      this.logSummary(started, failure);
+    }
+  }
+
+  private async transactionOnce<T>(fn: TransactionCallback<T, S>, options: TransactionOptions): Promise<T> {
+    const cfg = this.core.config;
+    const limitMs = options.timeoutMs ?? cfg.transactionTimeoutMs;
+    const deadlineAt = Math.min(Date.now() + limitMs, this.deadlineAt);
+    const sessionBinds = deadlineAt === this.deadlineAt;
+    const deadlineError = () =>
+      sessionBinds
+        ? new DeadlineExceededError('session deadline passed during a transaction; rolled back')
+        : new TransactionTimeoutError(`transaction exceeded ${limitMs} ms; rolled back`, { limitMs });
+
+    const { tx, lease } = await this.begin(options, deadlineAt, deadlineError);
+    this.summary.transactions++;
+    this.core.counters.transactions++;
+    let timer: NodeJS.Timeout | undefined;
+    let stop: (err: DbError) => void = () => undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      // Ends the unit now: the connection is cancelled and destroyed, and the caller gets `err` at once.
+      stop = (err) => {
+        tx.abort(err);
+        reject(err);
+      };
+      timer = setTimeout(() => {
+        const err = deadlineError();
+        this.core.note(err);
+        stop(err);
+      }, Math.max(0, deadlineAt - Date.now()));
+    });
+    const unit: OpenUnit = { abort: stop, openedAt: new Error('transaction opened here') };
+    this.openUnits.add(unit);
+    let destroy = false;
+    try {
+      const result = await Promise.race([fn(tx), timeout]);
+      await tx.commit();
+      this.core.counters.commits++;
+      return result;
+    } catch (err) {
+      if (tx.state === 'open' && !(await tx.rollback())) destroy = true;
+      if (tx.state !== 'committed') {
+        this.summary.rollbacks++;
+        this.core.counters.rollbacks++;
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      timeout.catch(() => undefined);
+      this.openUnits.delete(unit);
+      // A timed-out or aborted unit's connection is in an unknown state: destroyed, never returned.
+      this.core.pool.release(lease.conn, destroy || tx.state === 'aborted' || tx.state === 'open');
+    }
+  }
+
+  /** Acquires and sends BEGIN; a connection found dead on that first round trip is replaced once. */
+  private async begin(options: TransactionOptions, deadlineAt: number, deadlineError: () => TimeoutError) {
+    const cfg = this.core.config;
+    const now = Date.now();
+    const serverTimeouts = this.core.driver.capabilities.setLocalTimeouts
+      ? {
+          statementMs: clampToDeadline(cfg.statementTimeoutMs, deadlineAt, now),
+          lockMs: clampToDeadline(cfg.lockTimeoutMs, deadlineAt, now),
+          idleInTransactionMs: clampToDeadline(cfg.idleInTransactionTimeoutMs, deadlineAt, now),
+        }
+      : undefined;
+    const sql = beginStatement({ isolation: options.isolation, readOnly: options.readOnly ?? false, serverTimeouts });
+    const guard = { statementMs: cfg.statementTimeoutMs, deadlineAt, deadlineError };
+    for (let attempt = 1; ; attempt++) {
+      const lease = await this.acquire(deadlineAt, deadlineError);
+      try {
+        await this.runner.run(lease.conn, sql, undefined, { rowMode: 'array', rawTemporal: false, simple: true }, guard, this.tally);
+      } catch (err) {
+        this.core.pool.release(lease.conn, true);
+        if (attempt === 1 && lease.reused && err instanceof ConnectionLostError) continue;
+        throw err;
+      }
+      const tx = Transaction.open<S>({ core: this.core, runner: this.runner, lease, deadlineAt, guard, tally: this.tally });
+      return { tx, lease };
+    }
+  }
+
+  private async execute(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
+    this.assertOpen();
+    const deadlineError = () => new DeadlineExceededError('session deadline passed during a statement');
+    const guard = { statementMs: this.core.config.statementTimeoutMs, deadlineAt: this.deadlineAt, deadlineError };
+    for (let attempt = 1; ; attempt++) {
+      const lease = await this.acquire(this.deadlineAt, deadlineError);
+      const running: RunningStatement = { lease, text };
+      this.running.add(running);
+      let destroy = false;
+      try {
+        return await this.runner.run(lease.conn, text, params, options, guard, this.tally);
+      } catch (err) {
+        destroy = !lease.conn.alive || isClientTimeout(err);
+        // A reused connection that turns out dead on the first statement: retried once on a fresh one.
+        if (attempt === 1 && lease.reused && err instanceof ConnectionLostError) continue;
+        throw err;
+      } finally {
+        if (this.running.delete(running)) this.core.pool.release(lease.conn, destroy);
+      }
+    }
+  }
+
+  private async acquire(deadlineAt: number, deadlineError: () => DbError): Promise<Lease> {
+    const cfg = this.core.config;
+    const now = Date.now();
+    const remaining = deadlineAt - now;
+    if (remaining <= 0) throw this.noted(deadlineError());
+    try {
+      const lease = await this.core.pool.acquire({
+        waitMs: Math.min(cfg.acquireTimeoutMs, remaining),
+        connectMs: Math.min(cfg.connectTimeoutMs, remaining),
+        onQueueTimeout: cfg.acquireTimeoutMs < remaining ? undefined : deadlineError,
+      });
+      this.summary.acquireWaitMs += lease.waitMs;
+      return lease;
+    } catch (err) {
+      throw this.noted(err);
+    }
+  }
+
+  private retryPolicy(retry: TransactionOptions['retry']): RetryPolicy {
+    const cfg = this.core.config;
+    if (!retry) return { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
+    const base = { attempts: cfg.retryMaxAttempts, baseDelayMs: cfg.retryBaseDelayMs, maxDelayMs: cfg.retryMaxDelayMs };
+    return retry === true ? base : { ...base, ...retry };
+  }
+
+  private assertOpen(): void {
+    if (this.abortError) throw this.abortError;
+    if (this.closed) throw new SessionClosedError('session already ended: it was used after its callback settled (missing await?)');
+  }
+
+  /** Deadline: every unit and statement still running is stopped; nothing is committed. */
+  private abortAll(err: DbError): void {
+    this.abortError = err;
+    for (const u of this.openUnits) u.abort(err);
+    for (const r of this.running) {
+      this.running.delete(r);
+      void r.lease.conn.cancel();
+      this.core.pool.release(r.lease.conn, true);
+    }
+  }
+
+  /** Whatever fn left open is a leak: rolled back (by destroying the connection), counted and logged. */
+  private repairLeaks(): void {
+    for (const u of this.openUnits) {
+      this.leak('transaction still open when the session ended; rolled back', { openedAt: u.openedAt.stack });
+      u.abort(new SessionClosedError('transaction abandoned: the session ended before it finished (missing await?)'));
+    }
+    for (const r of this.running) {
+      this.running.delete(r);
+      this.leak('statement still running when the session ended; cancelled', { statement: fingerprint(r.text).text });
+      void r.lease.conn.cancel();
+      this.core.pool.release(r.lease.conn, true);
+    }
+  }
+
+  private leak(message: string, fields: Record<string, unknown>): void {
+    this.summary.leaks++;
+    this.core.pool.leaks++;
+    this.logger.error(`leak: ${message}`, { session: this.id, name: this.options.name, ...fields });
+  }
+
+  private logSummary(started: number, failure: unknown): void {
+    const line: SessionSummary = {
+      session: this.id,
+      name: this.options.name,
+      outcome: failure === undefined ? 'ok' : 'error',
+      errorCode: (failure as { code?: string } | undefined)?.code,
+      durationMs: round(performance.now() - started),
+      queries: this.tally.queries,
+      transactions: this.summary.transactions,
+      rollbacks: this.summary.rollbacks,
+      retries: this.summary.retries,
+      dbTimeMs: round(this.tally.dbTimeMs),
+      acquireWaitMs: round(this.summary.acquireWaitMs),
+      leaks: this.summary.leaks,
+    };
+    this.logger.info('session summary', line);
+  }
+
+  private noted<E>(err: E): E {
+    this.core.note(err);
+    return err;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

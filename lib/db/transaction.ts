@@ -1,0 +1,157 @@
+// One short atomic unit on one connection: BEGIN (with its timeouts) in one round trip, COMMIT or ROLLBACK,
+// nested calls as savepoints. The connection is destroyed, not returned, when its state is unknown.
+import type { PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
+import type { Core } from './core';
+import { drizzleOver } from './drizzle';
+import type { QueryResult } from './driver';
+import { DbError, QueryError, SessionClosedError, UnsupportedError, isClientTimeout } from './errors';
+import type { Lease } from './pool';
+import type { StatementGuard, StatementRunner, StatementTally } from './statement';
+
+export type TransactionState = 'open' | 'committed' | 'rolled back' | 'aborted';
+
+export type TransactionCallback<T, S extends Record<string, unknown>> = (tx: Transaction<S>) => Promise<T>;
+
+/** Shared by a transaction and its savepoints. */
+type Unit = {
+  core: Core;
+  runner: StatementRunner;
+  lease: Lease;
+  deadlineAt: number;
+  guard: StatementGuard;
+  tally: StatementTally;
+  state: TransactionState;
+  /** Why the unit was aborted (timeout, deadline, leak repair); later calls raise it. */
+  abortError: DbError | undefined;
+  /** Depth at which a statement failed and nothing rolled back to a savepoint since. */
+  failedDepth: number | undefined;
+  failure: DbError | undefined;
+  savepoints: number;
+};
+
+export class Transaction<S extends Record<string, unknown> = Record<string, never>> {
+  private drizzleDb: PgRemoteDatabase<S> | undefined;
+
+  /** @internal */
+  constructor(
+    private readonly unit: Unit,
+    readonly depth: number,
+  ) {}
+
+  /** @internal */
+  static open<S extends Record<string, unknown>>(init: Omit<Unit, 'state' | 'abortError' | 'failedDepth' | 'failure' | 'savepoints'>): Transaction<S> {
+    return new Transaction<S>({ ...init, state: 'open', abortError: undefined, failedDepth: undefined, failure: undefined, savepoints: 0 }, 0);
+  }
+
+  get state(): TransactionState {
+    return this.unit.state;
+  }
+
+  /** Milliseconds left before this transaction's deadline. */
+  get remainingMs(): number {
+    return Math.max(0, this.unit.deadlineAt - Date.now());
+  }
+
+  async query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
+    const res = await this.execute(text, params, 'object', false);
+    return { rows: res.rows as R[], rowCount: res.rowCount };
+  }
+
+  /** drizzle on this transaction's connection. Use `tx.transaction()` for savepoints, not `db.transaction()`. */
+  get db(): PgRemoteDatabase<S> {
+    this.drizzleDb ??= drizzleOver<S>(this.unit.core.schema as S | undefined, (text, params, mode) => this.execute(text, params, mode, true));
+    return this.drizzleDb;
+  }
+
+  /** A nested unit: SAVEPOINT, then RELEASE on resolve or ROLLBACK TO on throw. Options of their own are refused. */
+  async transaction<T>(fn: TransactionCallback<T, S>, options?: Record<string, unknown>): Promise<T> {
+    if (options && Object.keys(options).length > 0) {
+      throw new UnsupportedError('a nested transaction is a savepoint of its parent: isolation, readOnly, timeoutMs and retry are set on the outermost transaction only');
+    }
+    if (!this.unit.core.driver.capabilities.savepoints) {
+      throw new UnsupportedError(`driver "${this.unit.core.driver.name}" has no savepoints: nested transactions are refused`);
+    }
+    const name = `sp_${++this.unit.savepoints}`;
+    await this.execute(`SAVEPOINT ${name}`, undefined, 'object', false);
+    const child = new Transaction<S>(this.unit, this.depth + 1);
+    try {
+      const result = await fn(child);
+      this.throwIfFailedAt(this.depth + 1);
+      await this.execute(`RELEASE SAVEPOINT ${name}`, undefined, 'object', false);
+      return result;
+    } catch (err) {
+      if (this.unit.state === 'open' && this.unit.lease.conn.alive) {
+        await this.execute(`ROLLBACK TO SAVEPOINT ${name}`, undefined, 'object', false);
+        // The savepoint undid the failure: the parent may go on.
+        if (this.unit.failedDepth !== undefined && this.unit.failedDepth > this.depth) {
+          this.unit.failedDepth = undefined;
+          this.unit.failure = undefined;
+        }
+      }
+      throw err;
+    }
+  }
+
+  /** @internal */
+  async execute(text: string, params: readonly unknown[] | undefined, rowMode: 'object' | 'array', rawTemporal: boolean): Promise<QueryResult> {
+    const u = this.unit;
+    if (u.state !== 'open') throw u.abortError ?? new SessionClosedError(`transaction already ${u.state}: a statement ran after it ended (missing await?)`);
+    try {
+      return await u.runner.run(u.lease.conn, text, params, { rowMode, rawTemporal }, u.guard, u.tally);
+    } catch (err) {
+      if (u.abortError) throw u.abortError;
+      const e = err instanceof DbError ? err : new QueryError(String(err));
+      if (isClientTimeout(e)) {
+        // The guard already cancelled and is destroying the connection: the unit cannot go on.
+        u.state = 'aborted';
+        u.abortError = e;
+      }
+      if (u.failedDepth === undefined) {
+        u.failedDepth = this.depth;
+        u.failure = e;
+      }
+      throw e;
+    }
+  }
+
+  /** @internal Commits, or rolls back if a statement failed and the callback swallowed the error. */
+  async commit(): Promise<void> {
+    this.throwIfFailedAt(0);
+    await this.execute('COMMIT', undefined, 'array', false);
+    this.unit.state = 'committed';
+  }
+
+  /** @internal */
+  async rollback(): Promise<boolean> {
+    const u = this.unit;
+    if (u.state !== 'open' || !u.lease.conn.alive) return false;
+    try {
+      await u.runner.run(u.lease.conn, 'ROLLBACK', undefined, { rowMode: 'array', rawTemporal: false, simple: true }, u.guard, u.tally);
+      u.state = 'rolled back';
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** @internal Ends the unit at once (timeout, deadline, leak): cancel, then destroy the connection. */
+  abort(error: DbError): void {
+    const u = this.unit;
+    if (u.state !== 'open') return;
+    u.state = 'aborted';
+    u.abortError = error;
+    const conn = u.lease.conn;
+    void conn.cancel().finally(() => conn.destroy());
+  }
+
+  private throwIfFailedAt(depth: number): void {
+    const u = this.unit;
+    if (u.failedDepth !== undefined && u.failedDepth >= depth && u.failure) {
+      throw new QueryError(
+        `transaction cannot commit: a statement failed earlier and its error was caught (${u.failure.code}); the transaction was rolled back`,
+        { sqlstate: u.failure.sqlstate, cause: u.failure },
+      );
+    }
+  }
+}
+
