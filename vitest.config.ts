@@ -8,5 +8,7 @@ export default defineConfig({
     // Integration files each create their own database; two cores, so keep parallelism modest.
     maxWorkers: 2,
     pool: 'forks',
+    // Session summaries are INFO lines; tests that assert logs inject a capturing logger.
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
   },
 });
