@@ -96,7 +96,8 @@ export function toDbError(err: unknown, ctx: ClassifyContext = {}): DbError {
 
   const nodeCode = typeof raw.code === 'string' ? raw.code : undefined;
   if (ctx.connecting) {
-    if (!nodeCode || CONNECT_FAILED.has(nodeCode) || ctx.connectionDead) return new ConnectionFailedError(message, { cause });
+    // A socket that dies before the startup completes (a proxy or pooler resetting it) failed to open, not lost.
+    if (!nodeCode || CONNECT_FAILED.has(nodeCode) || SOCKET_LOST.has(nodeCode) || ctx.connectionDead) return new ConnectionFailedError(message, { cause });
   }
   if (ctx.connectionDead || (nodeCode !== undefined && SOCKET_LOST.has(nodeCode))) {
     return new ConnectionLostError(message, { cause });

@@ -6,6 +6,13 @@ export const DRIVERS = ['pg', 'pglite', 'neon-ws', 'neon-http', 'data-api'] as c
 export type DriverName = (typeof DRIVERS)[number];
 export const PROXY_PROFILES = ['auto', 'direct', 'pgbouncer', 'rds-proxy'] as const;
 export type ProxyProfileName = (typeof PROXY_PROFILES)[number];
+/** What the code needs: interactive transactions (callback with several round trips) or batches only. */
+export const TRANSACTION_MODES = ['interactive', 'batch-only'] as const;
+export type TransactionMode = (typeof TRANSACTION_MODES)[number];
+
+/** The Data API's limits (AWS: 45 s per statement, a transaction expires after 3 minutes without a call). */
+export const DATA_API_STATEMENT_LIMIT_MS = 45_000;
+export const DATA_API_TRANSACTION_EXPIRY_MS = 180_000;
 
 type IntSetting = { env: string; default: number; min: number; max: number; doc: string };
 
@@ -27,6 +34,7 @@ export const NUMERIC_SETTINGS = {
   retryMaxAttempts: { env: 'DB_RETRY_MAX_ATTEMPTS', default: 5, min: 1, max: 50, doc: 'Attempts of an opted-in retryable transaction (40001, 40P01).' },
   retryBaseDelayMs: { env: 'DB_RETRY_BASE_DELAY_MS', default: 10, min: 0, max: 60_000, doc: 'First backoff of a retried transaction (full jitter, doubling).' },
   retryMaxDelayMs: { env: 'DB_RETRY_MAX_DELAY_MS', default: 500, min: 0, max: 60_000, doc: 'Cap of the backoff of a retried transaction.' },
+  dataApiTransactionExpiryMs: { env: 'DB_DATA_API_TRANSACTION_EXPIRY_MS', default: DATA_API_TRANSACTION_EXPIRY_MS, min: 1, max: DATA_API_TRANSACTION_EXPIRY_MS, doc: 'Data API: a transaction unused this long is gone (the service: 3 min); lower only for a local endpoint set shorter.' },
 } as const satisfies Record<string, IntSetting>;
 
 export type NumericSettings = { -readonly [K in keyof typeof NUMERIC_SETTINGS]: number };
@@ -41,6 +49,28 @@ export type DbConfig = NumericSettings & {
   pgliteDataDir: string | undefined;
   /** PgBouncer configured with max_prepared_statements > 0 (1.21+): named statements allowed. */
   preparedStatements: boolean;
+  /** 'batch-only': session.transaction is refused on every driver (required for neon-http); use session.batch. */
+  transactions: TransactionMode;
+  /** neon-ws: WebSocket proxy host[:port]/path without scheme (undefined = Neon's own, host/v2). */
+  neonWsProxy: string | undefined;
+  /** neon-ws: wss:// (true) or ws:// (a local proxy). */
+  neonSecureWebSocket: boolean;
+  /** neon-ws: pipeline startup + password + first query (needs cleartext password auth, as on Neon). */
+  neonPipelineConnect: boolean;
+  /** neon-ws: coalesce the writes of one event-loop turn into one WebSocket message. */
+  neonCoalesceWrites: boolean;
+  /** neon-http: SQL-over-HTTP endpoint URL (undefined = Neon's, https://<api host>/sql). Process-wide in the library. */
+  neonFetchEndpoint: string | undefined;
+  /** data-api: Aurora cluster ARN. */
+  dataApiResourceArn: string | undefined;
+  /** data-api: Secrets Manager secret ARN with the database credentials. */
+  dataApiSecretArn: string | undefined;
+  /** data-api: database name. */
+  dataApiDatabase: string | undefined;
+  /** data-api: endpoint URL override (a local endpoint); undefined = the regional AWS endpoint. */
+  dataApiEndpoint: string | undefined;
+  /** data-api: AWS region (undefined = the SDK's, e.g. AWS_REGION in Lambda). */
+  dataApiRegion: string | undefined;
 };
 
 export type DbConfigInput = Partial<DbConfig>;
@@ -52,6 +82,17 @@ const STRING_ENV = {
   applicationName: 'DB_APPLICATION_NAME',
   pgliteDataDir: 'DB_PGLITE_DATA_DIR',
   preparedStatements: 'DB_PREPARED_STATEMENTS',
+  transactions: 'DB_TRANSACTIONS',
+  neonWsProxy: 'DB_NEON_WS_PROXY',
+  neonSecureWebSocket: 'DB_NEON_SECURE_WEBSOCKET',
+  neonPipelineConnect: 'DB_NEON_PIPELINE_CONNECT',
+  neonCoalesceWrites: 'DB_NEON_COALESCE_WRITES',
+  neonFetchEndpoint: 'DB_NEON_FETCH_ENDPOINT',
+  dataApiResourceArn: 'DB_DATA_API_RESOURCE_ARN',
+  dataApiSecretArn: 'DB_DATA_API_SECRET_ARN',
+  dataApiDatabase: 'DB_DATA_API_DATABASE',
+  dataApiEndpoint: 'DB_DATA_API_ENDPOINT',
+  dataApiRegion: 'DB_DATA_API_REGION',
 } as const;
 
 export const STRING_SETTINGS_DOC: Record<keyof typeof STRING_ENV, { env: string; default: string; doc: string }> = {
@@ -61,6 +102,17 @@ export const STRING_SETTINGS_DOC: Record<keyof typeof STRING_ENV, { env: string;
   applicationName: { env: STRING_ENV.applicationName, default: 'gaia-validator', doc: 'application_name seen in pg_stat_activity.' },
   pgliteDataDir: { env: STRING_ENV.pgliteDataDir, default: '(memory)', doc: 'PGlite data folder.' },
   preparedStatements: { env: STRING_ENV.preparedStatements, default: 'false', doc: 'Allow named prepared statements through a pooler that supports them.' },
+  transactions: { env: STRING_ENV.transactions, default: 'interactive', doc: `One of ${TRANSACTION_MODES.join(', ')}. batch-only refuses session.transaction (use session.batch); required by neon-http.` },
+  neonWsProxy: { env: STRING_ENV.neonWsProxy, default: "(Neon's)", doc: 'neon-ws: WebSocket proxy host:port/path, no scheme (local: 127.0.0.1:<port>/v2).' },
+  neonSecureWebSocket: { env: STRING_ENV.neonSecureWebSocket, default: 'true', doc: 'neon-ws: wss (true) or ws (false, a local proxy).' },
+  neonPipelineConnect: { env: STRING_ENV.neonPipelineConnect, default: 'true', doc: 'neon-ws: pipeline the startup (needs password auth; false for a local trust-auth server).' },
+  neonCoalesceWrites: { env: STRING_ENV.neonCoalesceWrites, default: 'true', doc: 'neon-ws: coalesce small writes into one WebSocket message.' },
+  neonFetchEndpoint: { env: STRING_ENV.neonFetchEndpoint, default: "(Neon's)", doc: 'neon-http: SQL-over-HTTP endpoint URL (local: http://127.0.0.1:<port>/sql).' },
+  dataApiResourceArn: { env: STRING_ENV.dataApiResourceArn, default: '(none)', doc: 'data-api: Aurora cluster ARN (required).' },
+  dataApiSecretArn: { env: STRING_ENV.dataApiSecretArn, default: '(none)', doc: 'data-api: Secrets Manager secret ARN (required).' },
+  dataApiDatabase: { env: STRING_ENV.dataApiDatabase, default: '(none)', doc: 'data-api: database name (required).' },
+  dataApiEndpoint: { env: STRING_ENV.dataApiEndpoint, default: '(AWS)', doc: 'data-api: endpoint URL override (a local endpoint).' },
+  dataApiRegion: { env: STRING_ENV.dataApiRegion, default: '(SDK default)', doc: 'data-api: AWS region.' },
 };
 
 type Env = Record<string, string | undefined>;
@@ -80,6 +132,11 @@ export function loadConfig(input: DbConfigInput = {}, env: Env = process.env): D
   if (url && !/^postgres(ql)?:\/\//i.test(url)) {
     throw new ConfigError(`${STRING_ENV.url} must start with postgres:// or postgresql://`);
   }
+  // Unparsable, it would fail only at the first connect, untyped, and its password could not be registered for
+  // redaction; the message never quotes the URL.
+  if (url && !parsableUrl(url)) {
+    throw new ConfigError(`${STRING_ENV.url} is not a valid URL (check the host, the port and the percent-encoding of user and password)`);
+  }
   registerSecret(passwordOf(url));
 
   const config: DbConfig = {
@@ -90,12 +147,79 @@ export function loadConfig(input: DbConfigInput = {}, env: Env = process.env): D
     applicationName: input.applicationName ?? nonEmpty(env[STRING_ENV.applicationName]) ?? 'gaia-validator',
     pgliteDataDir: input.pgliteDataDir ?? nonEmpty(env[STRING_ENV.pgliteDataDir]),
     preparedStatements: input.preparedStatements ?? parseBool(STRING_ENV.preparedStatements, env[STRING_ENV.preparedStatements]),
+    transactions: oneOf(STRING_ENV.transactions, input.transactions ?? nonEmpty(env[STRING_ENV.transactions]) ?? 'interactive', TRANSACTION_MODES),
+    ...driverSettings(input, env),
   };
   // The URL carries the password: keep it off enumeration, JSON and inspect output.
   Object.defineProperty(config, 'url', { value: url, enumerable: false, writable: false });
   if (driver === 'pglite') config.poolMax = 1; // one embedded instance: exclusive access is the pool
+  checkDriver(config);
   checkHierarchy(config);
   return config;
+}
+
+type DriverSettings = Pick<
+  DbConfig,
+  | 'neonWsProxy' | 'neonSecureWebSocket' | 'neonPipelineConnect' | 'neonCoalesceWrites' | 'neonFetchEndpoint'
+  | 'dataApiResourceArn' | 'dataApiSecretArn' | 'dataApiDatabase' | 'dataApiEndpoint' | 'dataApiRegion'
+>;
+
+function driverSettings(input: DbConfigInput, env: Env): DriverSettings {
+  const str = (key: keyof DriverSettings & keyof typeof STRING_ENV) => (input[key] as string | undefined) ?? nonEmpty(env[STRING_ENV[key]]);
+  const bool = (key: 'neonSecureWebSocket' | 'neonPipelineConnect' | 'neonCoalesceWrites') =>
+    input[key] ?? parseBool(STRING_ENV[key], env[STRING_ENV[key]], true);
+  return {
+    neonWsProxy: str('neonWsProxy'),
+    neonSecureWebSocket: bool('neonSecureWebSocket'),
+    neonPipelineConnect: bool('neonPipelineConnect'),
+    neonCoalesceWrites: bool('neonCoalesceWrites'),
+    neonFetchEndpoint: str('neonFetchEndpoint'),
+    dataApiResourceArn: str('dataApiResourceArn'),
+    dataApiSecretArn: str('dataApiSecretArn'),
+    dataApiDatabase: str('dataApiDatabase'),
+    dataApiEndpoint: str('dataApiEndpoint'),
+    dataApiRegion: str('dataApiRegion'),
+  };
+}
+
+/** What a driver needs, and what it cannot do, refused here rather than in production. */
+function checkDriver(c: DbConfig): void {
+  if (c.driver === 'neon-http' && c.transactions !== 'batch-only') {
+    throw new ConfigError(
+      `driver "neon-http" cannot run interactive transactions (each HTTP request is one statement or one batch): ` +
+        `declare ${STRING_ENV.transactions}=batch-only (transactions: 'batch-only') and write with session.batch()`,
+    );
+  }
+  if (c.neonWsProxy !== undefined && /^[a-z]+:\/\//i.test(c.neonWsProxy)) {
+    throw new ConfigError(`${STRING_ENV.neonWsProxy} must be host[:port]/path without a scheme (the driver adds ws:// or wss://)`);
+  }
+  for (const key of ['neonFetchEndpoint', 'dataApiEndpoint'] as const) {
+    const v = c[key];
+    if (v !== undefined && !/^https?:\/\//i.test(v)) throw new ConfigError(`${STRING_ENV[key]} must be an http:// or https:// URL`);
+  }
+  if (c.driver === 'data-api') {
+    for (const key of ['dataApiResourceArn', 'dataApiSecretArn', 'dataApiDatabase'] as const) {
+      if (!c[key]) throw new ConfigError(`${STRING_ENV[key]} is required for driver "data-api"`);
+    }
+    for (const key of ['dataApiResourceArn', 'dataApiSecretArn'] as const) {
+      if (!c[key]!.startsWith('arn:')) throw new ConfigError(`${STRING_ENV[key]} must be an ARN (arn:...)`);
+    }
+    // The service stops a statement at 45 s: never promise more. (An unused transaction is forgotten after
+    // dataApiTransactionExpiryMs; the driver reports that from its own clock, whatever the idle setting.)
+    c.statementTimeoutMs = Math.min(c.statementTimeoutMs, DATA_API_STATEMENT_LIMIT_MS);
+    c.lockTimeoutMs = Math.min(c.lockTimeoutMs, c.statementTimeoutMs);
+  }
+}
+
+function parsableUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkHierarchy(c: DbConfig): void {
@@ -142,9 +266,9 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
-function parseBool(name: string, value: string | undefined): boolean {
+function parseBool(name: string, value: string | undefined, fallback = false): boolean {
   const v = nonEmpty(value)?.toLowerCase();
-  if (v === undefined) return false;
+  if (v === undefined) return fallback;
   if (['1', 'true', 'yes'].includes(v)) return true;
   if (['0', 'false', 'no'].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false; got "${value}"`);

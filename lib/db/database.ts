@@ -1,13 +1,15 @@
 // createDatabase: once per container, at module scope; lazy until the first session needs a connection.
 import { loadConfig, type DbConfig, type DbConfigInput } from './config';
 import { errorNoter, type Core } from './core';
-import type { Driver } from './driver';
+import type { Driver, DriverCapabilities } from './driver';
+import { DataApiDriver } from './drivers/data-api';
+import { NeonHttpDriver } from './drivers/neon-http';
+import { NeonWsDriver } from './drivers/neon-ws';
 import { PgDriver } from './drivers/pg';
 import { PgliteDriver } from './drivers/pglite';
-import { UnsupportedError } from './errors';
 import { defaultLogger, type DbLogger } from './log';
 import { Pool } from './pool';
-import { resolveProfile, type ProxyProfile } from './profiles';
+import { detectProfile, type ProxyProfile } from './profiles';
 import { Session, type SessionOptions } from './session';
 import { newLayerCounters, type DatabaseStats } from './stats';
 
@@ -23,6 +25,8 @@ export type Database<S extends Record<string, unknown> = Record<string, never>> 
   readonly config: Readonly<DbConfig>;
   readonly profile: ProxyProfile;
   readonly driverName: string;
+  /** What the driver can do (a step that needs interactive transactions or concurrency checks here). */
+  readonly capabilities: Readonly<DriverCapabilities>;
   /** Runs fn as one session; everything it acquired is released when fn settles. */
   session<T>(fn: (session: Session<S>) => Promise<T>, options?: SessionOptions): Promise<T>;
   stats(): DatabaseStats;
@@ -35,7 +39,7 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
 ): Database<S> {
   const { schema, logger: givenLogger, env, ...input } = options;
   const config = loadConfig(input, env);
-  const profile = resolveProfile(config.proxyProfile, config.url);
+  const { profile, reason } = detectProfile(config.proxyProfile, config.url, { driver: config.driver, preparedStatements: config.preparedStatements });
   const logger = givenLogger ?? defaultLogger();
   const driver = makeDriver(config, profile);
   const counters = newLayerCounters();
@@ -43,7 +47,8 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
     max: config.poolMax,
     idleTimeoutMs: config.poolIdleTimeoutMs,
     maxLifetimeMs: config.maxLifetimeMs,
-    validateAfterIdleMs: config.validateAfterIdleMs,
+    // Nothing to go stale between requests of an HTTP driver: no ping after idle.
+    validateAfterIdleMs: driver.capabilities.stateless ? Number.POSITIVE_INFINITY : config.validateAfterIdleMs,
     validationTimeoutMs: config.validationTimeoutMs,
   });
   pool.onStaleReplaced = () => counters.staleReplaced++;
@@ -54,10 +59,11 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
     config,
     profile,
     driverName: driver.name,
+    capabilities: driver.capabilities,
     session(fn, sessionOptions = {}) {
       if (!announced) {
         announced = true;
-        logger.info('database layer ready', { driver: driver.name, profile: profile.name, poolMax: config.poolMax });
+        logger.info('database layer ready', { driver: driver.name, profile: profile.name, profileReason: reason, poolMax: config.poolMax });
       }
       return new Session<S>(core, sessionOptions).run(fn);
     },
@@ -67,21 +73,41 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
 }
 
 function makeDriver(config: DbConfig, profile: ProxyProfile): Driver {
+  const startupTimeouts = {
+    statementMs: config.statementTimeoutMs,
+    lockMs: config.lockTimeoutMs,
+    idleInTransactionMs: config.idleInTransactionTimeoutMs,
+  };
   switch (config.driver) {
     case 'pglite':
       return new PgliteDriver({ dataDir: config.pgliteDataDir });
     case 'pg':
-      return new PgDriver({
+      return new PgDriver({ url: config.url!, applicationName: config.applicationName, profile, startupTimeouts });
+    case 'neon-ws':
+      return new NeonWsDriver({
         url: config.url!,
         applicationName: config.applicationName,
         profile,
-        startupTimeouts: {
-          statementMs: config.statementTimeoutMs,
-          lockMs: config.lockTimeoutMs,
-          idleInTransactionMs: config.idleInTransactionTimeoutMs,
+        startupTimeouts,
+        ws: {
+          proxy: config.neonWsProxy,
+          secure: config.neonSecureWebSocket,
+          pipelineConnect: config.neonPipelineConnect,
+          coalesceWrites: config.neonCoalesceWrites,
         },
       });
-    default:
-      throw new UnsupportedError(`driver "${config.driver}" is not available in this build`);
+    case 'neon-http':
+      return new NeonHttpDriver({ url: config.url!, fetchEndpoint: config.neonFetchEndpoint });
+    case 'data-api':
+      return new DataApiDriver({
+        resourceArn: config.dataApiResourceArn!,
+        secretArn: config.dataApiSecretArn!,
+        database: config.dataApiDatabase!,
+        endpoint: config.dataApiEndpoint,
+        region: config.dataApiRegion,
+        // An Aurora database resuming from auto-pause is waited for like a connection being opened.
+        resumeBudgetMs: config.connectTimeoutMs,
+        transactionExpiryMs: config.dataApiTransactionExpiryMs,
+      });
   }
 }

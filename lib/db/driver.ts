@@ -1,5 +1,6 @@
 // The one interface every driver fills in. Pool, session, transaction, timeouts and errors live once,
 // above it; a driver only knows how to open a connection and run text on it.
+import type { BeginOptions } from './timeouts';
 
 export type RowMode = 'object' | 'array';
 
@@ -16,6 +17,9 @@ export type QueryResult = {
   rowCount: number | null;
 };
 
+/** One statement of a batch (session.batch): sent together, atomically. */
+export type BatchStatement = { text: string; params?: readonly unknown[] };
+
 export interface DriverConnection {
   /** Monotonic id, for logs and leak reports. */
   readonly id: number;
@@ -31,6 +35,15 @@ export interface DriverConnection {
   destroy(): void;
   /** Called once when the driver sees the connection die while idle or busy. */
   onDead(listener: (err: unknown) => void): void;
+  /**
+   * Optional: drivers whose transactions are API calls rather than SQL (the Data API) start, commit and roll back
+   * through these; the others get BEGIN (with its SET LOCALs) via exec(), COMMIT and ROLLBACK as statements.
+   */
+  begin?(options: BeginOptions): Promise<void>;
+  commit?(): Promise<void>;
+  rollback?(): Promise<void>;
+  /** Optional: drivers without interactive transactions (neon-http) run a whole batch atomically in one request. */
+  batch?(statements: readonly BatchStatement[], options: BeginOptions & QueryOptions): Promise<QueryResult[]>;
 }
 
 /** What the driver can do; the core refuses what a driver cannot, at configuration time where possible. */
@@ -44,6 +57,10 @@ export type DriverCapabilities = {
   setLocalTimeouts: boolean;
   /** The server enforces statement_timeout / lock_timeout (false for the embedded, single-threaded PGlite). */
   serverEnforcedTimeouts: boolean;
+  /** No server connection is held between requests (HTTP drivers): nothing to validate after idle. */
+  stateless?: boolean;
+  /** Errors carry constraint, table and column names (false: the Data API reports a message and a SQLSTATE only). */
+  errorDetails?: boolean;
 };
 
 export interface Driver {

@@ -1,12 +1,14 @@
 // drizzle on top of any driver: the pg-proxy flavour hands every statement to our session or transaction,
 // so pooling, timeouts, typed errors and stats apply to ORM queries exactly as to raw ones.
+import { DrizzleQueryError } from 'drizzle-orm';
 import { drizzle, type PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
 import type { QueryResult } from './driver';
+import { DbError } from './errors';
 
 export type Execute = (text: string, params: readonly unknown[] | undefined, rowMode: 'object' | 'array') => Promise<QueryResult>;
 
 export function drizzleOver<S extends Record<string, unknown>>(schema: S | undefined, execute: Execute): PgRemoteDatabase<S> {
-  return drizzle<S>(
+  const db = drizzle<S>(
     async (text, params, method) => {
       // 'all' expects positional rows (drizzle maps them to fields); 'execute' returns rows as objects.
       const res = await execute(text, params, method === 'all' ? 'array' : 'object');
@@ -14,4 +16,28 @@ export function drizzleOver<S extends Record<string, unknown>>(schema: S | undef
     },
     schema ? { schema } : {},
   );
+  passTypedErrors((db as unknown as { session: QueryPreparer }).session);
+  return db;
+}
+
+// drizzle's internals this relies on (0.45): every query runs through prepareQuery(...).queryWithCache(...).
+type Prepared = { queryWithCache(text: string, params: unknown[], query: () => Promise<unknown>): Promise<unknown> };
+type QueryPreparer = { prepareQuery(...args: unknown[]): Prepared };
+
+/**
+ * drizzle wraps every query error in DrizzleQueryError, whose message carries the SQL and its parameters. Ours are
+ * already typed and redacted at the query boundary: they reach the caller unwrapped, so `instanceof`, `code` and
+ * the transaction retry work through `db` as through `query()`, and no parameter value lands in a message.
+ */
+function passTypedErrors(session: QueryPreparer): void {
+  const prepare = session.prepareQuery.bind(session);
+  session.prepareQuery = (...args) => {
+    const prepared = prepare(...args);
+    const run = prepared.queryWithCache.bind(prepared);
+    prepared.queryWithCache = (text, params, query) =>
+      run(text, params, query).catch((err: unknown) => {
+        throw err instanceof DrizzleQueryError && err.cause instanceof DbError ? err.cause : err;
+      });
+    return prepared;
+  };
 }

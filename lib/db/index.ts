@@ -1,12 +1,16 @@
 // The public face of the database layer.
 export { createDatabase, type Database, type CreateDatabaseOptions } from './database';
-export { loadConfig, NUMERIC_SETTINGS, STRING_SETTINGS_DOC, DRIVERS, PROXY_PROFILES, type DbConfig, type DbConfigInput, type DriverName } from './config';
-export type { Session, SessionOptions, TransactionOptions } from './session';
+export { loadConfig, NUMERIC_SETTINGS, STRING_SETTINGS_DOC, DRIVERS, PROXY_PROFILES, TRANSACTION_MODES, type DbConfig, type DbConfigInput, type DriverName, type TransactionMode } from './config';
+export type { Session, SessionOptions, TransactionOptions, BatchOptions } from './session';
+export type { BatchStatement } from './driver';
 export type { Transaction, TransactionState } from './transaction';
 export type { IsolationLevel } from './timeouts';
 export type { DbLogger, LogFields } from './log';
 export type { DatabaseStats, PoolCounters, LayerCounters, SessionSummary } from './stats';
-export { PROFILES, resolveProfile, type ProxyProfile } from './profiles';
+export { PROFILES, resolveProfile, detectProfile, refusal, type ProxyProfile, type ProfileChoice } from './profiles';
+export { roleTimeoutsSql, type RoleTimeouts } from './role-timeouts';
 export { fingerprint } from './fingerprint';
 export { redact } from './redact';
+export { migrate, MIGRATION_LOCK_KEY, type MigrateOptions, type MigrateResult, type AppliedMigration } from './migrate';
 export * from './errors';
+export * from './monitor';

@@ -45,7 +45,8 @@ export class Pool {
   private readonly leased = new Map<DriverConnection, Slot>();
   private readonly waiters: Waiter[] = [];
   private opening = 0;
-  private validating = 0;
+  /** Slots on their way to an acquirer (taken from idle, handed to a waiter, just opened, being validated). */
+  private handingOver = 0;
   private closed = false;
   private created = 0;
   private destroyed = 0;
@@ -64,7 +65,7 @@ export class Pool {
     const idle = this.idle.length;
     const acquired = this.leased.size;
     return {
-      total: idle + acquired + this.validating,
+      total: idle + acquired + this.handingOver,
       idle,
       acquired,
       waiting: this.waiters.length,
@@ -91,7 +92,9 @@ export class Pool {
         if (slot === 'capacity') continue;
         reused = true;
       }
-      if (reused && !(await this.ready(slot))) continue;
+      const usable = !reused || (await this.ready(slot));
+      this.handingOver--;
+      if (!usable) continue;
       this.leased.set(slot.conn, slot);
       return { conn: slot.conn, waitMs: performance.now() - started, reused };
     }
@@ -111,6 +114,7 @@ export class Pool {
     const waiter = this.waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
+      this.handingOver++;
       waiter.resolve(slot);
       return;
     }
@@ -131,7 +135,7 @@ export class Pool {
   }
 
   private size(): number {
-    return this.idle.length + this.leased.size + this.opening + this.validating;
+    return this.idle.length + this.leased.size + this.opening + this.handingOver;
   }
 
   /** Most recently used first: keeps the fewest connections warm. */
@@ -140,7 +144,10 @@ export class Pool {
     for (let slot = this.idle.pop(); slot; slot = this.idle.pop()) {
       clearTimeout(slot.idleTimer);
       slot.idleTimer = undefined;
-      if (slot.conn.alive && now < slot.expiresAt) return slot;
+      if (slot.conn.alive && now < slot.expiresAt) {
+        this.handingOver++;
+        return slot;
+      }
       this.retire(slot);
     }
     return undefined;
@@ -166,13 +173,13 @@ export class Pool {
       this.retire(slot);
       throw new SessionClosedError('the database was closed');
     }
+    this.handingOver++;
     return slot;
   }
 
   /** A connection idle longer than the threshold (a Lambda freeze) is pinged under a short timeout. */
   private async ready(slot: Slot): Promise<boolean> {
     if (Date.now() - slot.lastUsedAt < this.options.validateAfterIdleMs) return true;
-    this.validating++;
     let timer: NodeJS.Timeout | undefined;
     try {
       const ping = slot.conn.query('SELECT 1', undefined, { rowMode: 'array', rawTemporal: false });
@@ -183,12 +190,12 @@ export class Pool {
       return true;
     } catch {
       // A silently dead socket (no FIN, no RST) lands here after the validation timeout: replace it.
+      if (slot.conn.alive) this.errors++; // one that died on its own was counted when it died
       this.onStaleReplaced();
       this.retire(slot);
       return false;
     } finally {
       clearTimeout(timer);
-      this.validating--;
     }
   }
 

@@ -1,5 +1,10 @@
-// Proxy profiles: how a pg-protocol connection may apply timeouts and statements behind each kind of proxy.
-import type { ProxyProfileName } from './config';
+// Proxy profiles: how a connection may apply timeouts and which statements it must not send behind each kind of
+// proxy. The rules are data; `refusal()` applies them to a statement before it is sent.
+import type { DriverName, ProxyProfileName } from './config';
+import { codeOnly } from './sql-scan';
+
+/** A statement shape a profile refuses, and why (the reason becomes the UnsupportedError message). */
+type StatementRule = { readonly pattern: RegExp; readonly reason: string };
 
 export type ProxyProfile = {
   readonly name: Exclude<ProxyProfileName, 'auto'>;
@@ -11,23 +16,75 @@ export type ProxyProfile = {
   readonly roleDefaultTimeouts: boolean;
   /** SET LOCAL in the BEGIN round trip is allowed (it does not outlive the transaction). */
   readonly setLocal: boolean;
+  /** Statements refused before sending: they would leak session state through the pooler, or pin the client. */
+  readonly refuses: readonly StatementRule[];
 };
 
+// Rules match the statement's code (literals and comments removed), lower-cased, one statement at a time.
+const SESSION_STATE: readonly StatementRule[] = [
+  { pattern: /^set\s+(?!local\b|transaction\b|constraints\b)/, reason: 'session-level SET outlives the transaction on a pooled server connection; use SET LOCAL inside a transaction' },
+  { pattern: /^reset\b/, reason: 'RESET changes session state on a shared server connection' },
+  { pattern: /^(?:listen|unlisten)\b/, reason: 'LISTEN needs a session of its own' },
+  { pattern: /^(?:prepare|execute|deallocate)\b/, reason: 'SQL-level prepared statements live in the server session' },
+  { pattern: /^create\s+(?:(?:global|local)\s+)?temp(?:orary)?\b/, reason: 'temporary objects live in the server session' },
+  { pattern: /^declare\b.*\bwith\s+hold\b/s, reason: 'a holdable cursor outlives its transaction' },
+  { pattern: /^load\b/, reason: 'LOAD changes the server session' },
+  { pattern: /\bpg_(?:try_)?advisory_lock(?:_shared)?\s*\(/, reason: 'session-level advisory locks stay with the server connection; use pg_advisory_xact_lock' },
+];
+
+// AWS: RDS Proxy pins on SET (any), set_config, sequence functions, advisory locks, temp objects, cursors, DISCARD.
+const PINNING: readonly StatementRule[] = [
+  ...SESSION_STATE,
+  { pattern: /^set\b/, reason: 'RDS Proxy pins the client on any SET (SET LOCAL included); timeouts come from role defaults' },
+  { pattern: /\bset_config\s*\(/, reason: 'RDS Proxy pins the client on set_config()' },
+  { pattern: /\b(?:nextval|setval|currval|lastval)\s*\(/, reason: 'RDS Proxy pins the client on explicit sequence functions; use column defaults (serial/identity) and RETURNING' },
+  { pattern: /\bpg_(?:try_)?advisory_(?:xact_)?(?:un)?lock(?:_shared)?\s*\(/, reason: 'RDS Proxy pins the client on advisory locks' },
+  { pattern: /^declare\b/, reason: 'RDS Proxy pins the client on cursors' },
+  { pattern: /^discard\b/, reason: 'RDS Proxy pins the client on DISCARD' },
+];
+
 export const PROFILES: Record<ProxyProfile['name'], ProxyProfile> = {
-  direct: { name: 'direct', startupParameters: true, namedStatements: true, roleDefaultTimeouts: false, setLocal: true },
-  pgbouncer: { name: 'pgbouncer', startupParameters: false, namedStatements: false, roleDefaultTimeouts: false, setLocal: true },
-  // RDS Proxy pins on SET (even SET LOCAL is tracked as a session-state change), so timeouts are role defaults.
-  'rds-proxy': { name: 'rds-proxy', startupParameters: false, namedStatements: false, roleDefaultTimeouts: true, setLocal: false },
+  direct: { name: 'direct', startupParameters: true, namedStatements: true, roleDefaultTimeouts: false, setLocal: true, refuses: [] },
+  pgbouncer: { name: 'pgbouncer', startupParameters: false, namedStatements: false, roleDefaultTimeouts: false, setLocal: true, refuses: SESSION_STATE },
+  // RDS Proxy pins on SET (the AWS list names "SET commands" with no exception for SET LOCAL), so timeouts are
+  // role defaults written by scripts/rds-proxy-role-timeouts.sql.
+  'rds-proxy': { name: 'rds-proxy', startupParameters: false, namedStatements: false, roleDefaultTimeouts: true, setLocal: false, refuses: PINNING },
 };
 
 const RDS_PROXY_HOST = /\.proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?$/i;
 const NEON_POOLER_HOST = /^[a-z0-9-]+-pooler\.[a-z0-9.-]+\.neon\.tech$/i;
 const PGBOUNCER_PORT = '6432';
+/** Drivers whose every request may run on a different server connection: transaction-pooling rules apply. */
+const HTTP_DRIVERS: readonly DriverName[] = ['neon-http', 'data-api'];
 
-/** Detects the profile from the URL's host (RDS Proxy and Neon pooler patterns); `explicit` wins. */
-export function resolveProfile(explicit: ProxyProfileName, url: string | undefined): ProxyProfile {
-  if (explicit !== 'auto') return PROFILES[explicit];
-  if (!url) return PROFILES.direct;
+export type ProfileChoice = { profile: ProxyProfile; /** Why this profile: logged once with the first session. */ reason: string };
+
+export type DetectOptions = {
+  driver?: DriverName;
+  /** PgBouncer 1.21+ with max_prepared_statements > 0 (DB_PREPARED_STATEMENTS): named statements allowed. */
+  preparedStatements?: boolean;
+};
+
+/** Chooses the profile: explicit setting, else the driver kind, else the URL's host and port. */
+export function detectProfile(explicit: ProxyProfileName, url: string | undefined, options: DetectOptions = {}): ProfileChoice {
+  const choice = detect(explicit, url, options.driver);
+  if (choice.profile.name === 'pgbouncer' && options.preparedStatements) {
+    return { profile: { ...choice.profile, namedStatements: true }, reason: `${choice.reason}; named statements allowed (DB_PREPARED_STATEMENTS)` };
+  }
+  return choice;
+}
+
+/** The profile alone (see detectProfile for the reason). */
+export function resolveProfile(explicit: ProxyProfileName, url: string | undefined, options: DetectOptions = {}): ProxyProfile {
+  return detectProfile(explicit, url, options).profile;
+}
+
+function detect(explicit: ProxyProfileName, url: string | undefined, driver: DriverName | undefined): ProfileChoice {
+  if (explicit !== 'auto') return { profile: PROFILES[explicit], reason: `configured (DB_PROXY_PROFILE=${explicit})` };
+  if (driver && HTTP_DRIVERS.includes(driver)) {
+    return { profile: PROFILES.pgbouncer, reason: `driver ${driver}: each request may run on a different server connection` };
+  }
+  if (!url) return { profile: PROFILES.direct, reason: 'no DATABASE_URL' };
   let host = '';
   let port = '';
   try {
@@ -35,9 +92,36 @@ export function resolveProfile(explicit: ProxyProfileName, url: string | undefin
     host = u.hostname;
     port = u.port;
   } catch {
-    return PROFILES.direct;
+    return { profile: PROFILES.direct, reason: 'DATABASE_URL host not parsable' };
   }
-  if (RDS_PROXY_HOST.test(host)) return PROFILES['rds-proxy'];
-  if (NEON_POOLER_HOST.test(host) || port === PGBOUNCER_PORT) return PROFILES.pgbouncer;
-  return PROFILES.direct;
+  if (RDS_PROXY_HOST.test(host)) return { profile: PROFILES['rds-proxy'], reason: 'host matches *.proxy-*.rds.amazonaws.com' };
+  if (NEON_POOLER_HOST.test(host)) return { profile: PROFILES.pgbouncer, reason: 'host matches *-pooler.*.neon.tech' };
+  if (port === PGBOUNCER_PORT) return { profile: PROFILES.pgbouncer, reason: `port ${PGBOUNCER_PORT} (PgBouncer's default)` };
+  return { profile: PROFILES.direct, reason: 'no proxy detected from host or port' };
+}
+
+const verdicts = new Map<string, string | null>();
+const VERDICTS_MAX = 1000;
+
+/** Why `profile` refuses this statement text, or undefined when it may be sent. Cached per text. */
+export function refusal(profile: ProxyProfile, text: string): string | undefined {
+  if (profile.refuses.length === 0) return undefined;
+  const key = `${profile.name}\u0000${text}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = judge(profile, text) ?? null;
+    if (verdicts.size >= VERDICTS_MAX) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict ?? undefined;
+}
+
+function judge(profile: ProxyProfile, text: string): string | undefined {
+  for (const statement of codeOnly(text).toLowerCase().split(';')) {
+    const s = statement.trim();
+    if (!s) continue;
+    const rule = profile.refuses.find((r) => r.pattern.test(s));
+    if (rule) return `${profile.name} profile refuses this statement: ${rule.reason}`;
+  }
+  return undefined;
 }

@@ -2,9 +2,10 @@
 // short transactions. When the session's callback settles, whatever it left behind is repaired and reported.
 import type { PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
 import type { Core } from './core';
-import type { QueryOptions, QueryResult } from './driver';
+import type { BatchStatement, QueryOptions, QueryResult } from './driver';
 import { drizzleOver } from './drizzle';
 import {
+  BadInputError,
   ConnectionLostError,
   DeadlineExceededError,
   SessionClosedError,
@@ -20,7 +21,7 @@ import type { Lease } from './pool';
 import { backoffMs, isRetryableConflict, sleep, type RetryPolicy } from './retry';
 import type { SessionSummary } from './stats';
 import { StatementRunner, type StatementTally } from './statement';
-import { beginStatement, clampToDeadline, type IsolationLevel } from './timeouts';
+import { beginStatement, clampToDeadline, type BeginOptions, type IsolationLevel } from './timeouts';
 import { Transaction, type TransactionCallback } from './transaction';
 
 export type SessionOptions = {
@@ -44,8 +45,14 @@ export type TransactionOptions = {
   retry?: boolean | Partial<RetryPolicy>;
 };
 
+/** A batch takes the options of a transaction; it is one (atomic) whatever the driver. */
+export type BatchOptions = TransactionOptions;
+
+const EMPTY: QueryResult = { rows: [], rowCount: null };
+
 type OpenUnit = { abort: (err: DbError) => void; openedAt: Error };
-type RunningStatement = { lease: Lease; text: string };
+/** A statement from the moment it is asked for: `lease` is set while it runs; `abandonedBy` when the session's end took it. */
+type RunningStatement = { lease: Lease | undefined; text: string; openedAt: Error; abandonedBy?: DbError };
 
 let nextSessionId = 1;
 
@@ -95,13 +102,42 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   /** One short atomic unit: commits when fn resolves, rolls back when it throws. See TransactionOptions. */
   async transaction<T>(fn: TransactionCallback<T, S>, options: TransactionOptions = {}): Promise<T> {
     this.assertOpen();
-    if (!this.core.driver.capabilities.interactiveTransactions) {
-      throw new UnsupportedError(`driver "${this.core.driver.name}" cannot run interactive transactions; use a batch transaction`);
+    if (this.core.config.transactions === 'batch-only') {
+      throw new UnsupportedError('interactive transactions are refused: the database is configured with transactions: batch-only (DB_TRANSACTIONS); use session.batch()');
     }
-    const policy = this.retryPolicy(options.retry);
+    if (!this.core.driver.capabilities.interactiveTransactions) {
+      throw new UnsupportedError(`driver "${this.core.driver.name}" cannot run interactive transactions; use session.batch()`);
+    }
+    return this.withRetry(options.retry, () => this.transactionOnce(fn, options));
+  }
+
+  /**
+   * Statements run in order as one atomic unit, without a callback: a transaction on drivers that have them, one
+   * request on neon-http. Results come back in statement order. Options and retry as for transaction().
+   */
+  async batch<R = Record<string, unknown>>(
+    statements: readonly BatchStatement[],
+    options: BatchOptions = {},
+  ): Promise<{ rows: R[]; rowCount: number | null }[]> {
+    this.assertOpen();
+    checkBatch(statements);
+    const results = this.core.driver.capabilities.interactiveTransactions
+      ? await this.withRetry(options.retry, () =>
+          this.transactionOnce(async (tx) => {
+            const out: QueryResult[] = [];
+            for (const st of statements) out.push(await tx.query(st.text, st.params));
+            return out;
+          }, options),
+        )
+      : await this.withRetry(options.retry, () => this.batchOnce(statements, options));
+    return results as { rows: R[]; rowCount: number | null }[];
+  }
+
+  private async withRetry<T>(retry: TransactionOptions['retry'], once: () => Promise<T>): Promise<T> {
+    const policy = this.retryPolicy(retry);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transactionOnce(fn, options);
+        return await once();
       } catch (err) {
         const wait = backoffMs(attempt, policy);
         if (attempt >= policy.attempts || !isRetryableConflict(err) || Date.now() + wait >= this.deadlineAt) throw err;
@@ -151,11 +187,19 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
         ? new DeadlineExceededError('session deadline passed during a transaction; rolled back')
         : new TransactionTimeoutError(`transaction exceeded ${limitMs} ms; rolled back`, { limitMs });
 
-    const { tx, lease } = await this.begin(options, deadlineAt, deadlineError);
+    // Registered before the first await: a transaction not yet begun when the session ends is a leak too, and the
+    // stack still holds the caller's frames.
+    let abandonedBy: DbError | undefined;
+    let stop: (err: DbError) => void = (err) => void (abandonedBy ??= err);
+    const unit: OpenUnit = { abort: (err) => stop(err), openedAt: new Error('transaction opened here') };
+    this.openUnits.add(unit);
+    const { tx, lease } = await this.begin(options, deadlineAt, deadlineError).catch((err: unknown) => {
+      this.openUnits.delete(unit);
+      throw err;
+    });
     this.summary.transactions++;
     this.core.counters.transactions++;
     let timer: NodeJS.Timeout | undefined;
-    let stop: (err: DbError) => void = () => undefined;
     const timeout = new Promise<never>((_, reject) => {
       // Ends the unit now: the connection is cancelled and destroyed, and the caller gets `err` at once.
       stop = (err) => {
@@ -168,10 +212,10 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
         stop(err);
       }, Math.max(0, deadlineAt - Date.now()));
     });
-    const unit: OpenUnit = { abort: stop, openedAt: new Error('transaction opened here') };
-    this.openUnits.add(unit);
     let destroy = false;
     try {
+      // Abandoned while BEGIN was on its way (the session ended, or its deadline passed): fn never runs.
+      if (abandonedBy) throw abandonedBy;
       const result = await Promise.race([fn(tx), timeout]);
       await tx.commit();
       this.core.counters.commits++;
@@ -195,20 +239,16 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   /** Acquires and sends BEGIN; a connection found dead on that first round trip is replaced once. */
   private async begin(options: TransactionOptions, deadlineAt: number, deadlineError: () => TimeoutError) {
     const cfg = this.core.config;
-    const now = Date.now();
-    const serverTimeouts = this.core.driver.capabilities.setLocalTimeouts
-      ? {
-          statementMs: clampToDeadline(cfg.statementTimeoutMs, deadlineAt, now),
-          lockMs: clampToDeadline(cfg.lockTimeoutMs, deadlineAt, now),
-          idleInTransactionMs: clampToDeadline(cfg.idleInTransactionTimeoutMs, deadlineAt, now),
-        }
-      : undefined;
-    const sql = beginStatement({ isolation: options.isolation, readOnly: options.readOnly ?? false, serverTimeouts });
+    const begin = this.beginOptions(options, deadlineAt);
+    const sql = beginStatement(begin);
     const guard = { statementMs: cfg.statementTimeoutMs, deadlineAt, deadlineError };
     for (let attempt = 1; ; attempt++) {
       const lease = await this.acquire(deadlineAt, deadlineError);
+      const conn = lease.conn;
       try {
-        await this.runner.run(lease.conn, sql, undefined, { rowMode: 'array', rawTemporal: false, simple: true }, guard, this.tally);
+        // Drivers whose transactions are API calls (Data API) start them their way; the others get one round trip.
+        if (conn.begin) await this.runner.runWith(conn, sql, () => conn.begin!(begin).then(() => EMPTY), guard, this.tally);
+        else await this.runner.run(conn, sql, undefined, { rowMode: 'array', rawTemporal: false, simple: true }, guard, this.tally);
       } catch (err) {
         this.core.pool.release(lease.conn, true);
         if (attempt === 1 && lease.reused && err instanceof ConnectionLostError) continue;
@@ -219,25 +259,85 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     }
   }
 
+  /** How a unit starts: isolation, read-only and the server-side limits clamped to its deadline (when settable). */
+  private beginOptions(options: TransactionOptions, deadlineAt: number): BeginOptions {
+    const cfg = this.core.config;
+    const now = Date.now();
+    const serverTimeouts = this.core.driver.capabilities.setLocalTimeouts
+      ? {
+          statementMs: clampToDeadline(cfg.statementTimeoutMs, deadlineAt, now),
+          lockMs: clampToDeadline(cfg.lockTimeoutMs, deadlineAt, now),
+          idleInTransactionMs: clampToDeadline(cfg.idleInTransactionTimeoutMs, deadlineAt, now),
+        }
+      : undefined;
+    return { isolation: options.isolation, readOnly: options.readOnly ?? false, serverTimeouts };
+  }
+
+  /** A batch on a driver without interactive transactions: one driver call (one HTTP request) under one guard. */
+  private async batchOnce(statements: readonly BatchStatement[], options: BatchOptions): Promise<QueryResult[]> {
+    const limitMs = options.timeoutMs ?? this.core.config.transactionTimeoutMs;
+    const deadlineAt = Math.min(Date.now() + limitMs, this.deadlineAt);
+    const deadlineError = () =>
+      deadlineAt === this.deadlineAt
+        ? new DeadlineExceededError('session deadline passed during a batch')
+        : new TransactionTimeoutError(`batch exceeded ${limitMs} ms`, { limitMs });
+    const begin = this.beginOptions(options, deadlineAt);
+    beginStatement(begin); // validates the options the same way as for a transaction
+    const lease = await this.acquire(deadlineAt, deadlineError);
+    this.summary.transactions++;
+    this.core.counters.transactions++;
+    // The whole batch is bounded by the unit's limit, not by one statement's.
+    const guard = { statementMs: limitMs, deadlineAt, deadlineError };
+    let destroy = false;
+    try {
+      const results = await this.runner.runBatch(lease.conn, statements, { ...begin, rowMode: 'object', rawTemporal: false }, guard, this.tally);
+      this.core.counters.commits++;
+      return results;
+    } catch (err) {
+      destroy = !lease.conn.alive || isClientTimeout(err);
+      this.summary.rollbacks++;
+      this.core.counters.rollbacks++;
+      throw err;
+    } finally {
+      this.core.pool.release(lease.conn, destroy);
+    }
+  }
+
   private async execute(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
     this.assertOpen();
     const deadlineError = () => new DeadlineExceededError('session deadline passed during a statement');
     const guard = { statementMs: this.core.config.statementTimeoutMs, deadlineAt: this.deadlineAt, deadlineError };
-    for (let attempt = 1; ; attempt++) {
-      const lease = await this.acquire(this.deadlineAt, deadlineError);
-      const running: RunningStatement = { lease, text };
-      this.running.add(running);
-      let destroy = false;
-      try {
-        return await this.runner.run(lease.conn, text, params, options, guard, this.tally);
-      } catch (err) {
-        destroy = !lease.conn.alive || isClientTimeout(err);
-        // A reused connection that turns out dead on the first statement: retried once on a fresh one.
-        if (attempt === 1 && lease.reused && err instanceof ConnectionLostError) continue;
-        throw err;
-      } finally {
-        if (this.running.delete(running)) this.core.pool.release(lease.conn, destroy);
+    // Tracked before the first await: a statement still waiting for its connection when the session ends is a
+    // leak too (never sent), and the stack still holds the caller's frames.
+    const running: RunningStatement = { lease: undefined, text, openedAt: new Error('statement started here') };
+    this.running.add(running);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const lease = await this.acquire(this.deadlineAt, deadlineError);
+        if (!this.running.has(running)) {
+          this.core.pool.release(lease.conn);
+          throw running.abandonedBy ?? new SessionClosedError('statement abandoned: the session ended before it was sent (missing await?)');
+        }
+        running.lease = lease;
+        let destroy = false;
+        try {
+          return await this.runner.run(lease.conn, text, params, options, guard, this.tally);
+        } catch (err) {
+          // A lost connection is destroyed even before the driver has marked it dead, or the retry would reuse it.
+          destroy = !lease.conn.alive || isClientTimeout(err) || err instanceof ConnectionLostError;
+          // A reused connection that turns out dead on the first statement: retried once on a fresh one.
+          if (attempt === 1 && lease.reused && err instanceof ConnectionLostError) continue;
+          throw err;
+        } finally {
+          // Unless the session's end took the lease (cancelled and destroyed it), it goes back here.
+          if (this.running.has(running)) {
+            running.lease = undefined;
+            this.core.pool.release(lease.conn, destroy);
+          }
+        }
       }
+    } finally {
+      this.running.delete(running);
     }
   }
 
@@ -274,12 +374,12 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   /** Deadline: every unit and statement still running is stopped; nothing is committed. */
   private abortAll(err: DbError): void {
     this.abortError = err;
-    for (const u of this.openUnits) u.abort(err);
-    for (const r of this.running) {
-      this.running.delete(r);
-      void r.lease.conn.cancel();
-      this.core.pool.release(r.lease.conn, true);
+    // Stopped by the deadline, not forgotten by the caller: off the lists, so they are not reported as leaks.
+    for (const u of this.openUnits) {
+      this.openUnits.delete(u);
+      u.abort(err);
     }
+    for (const r of this.running) this.takeStatement(r, err);
   }
 
   /** Whatever fn left open is a leak: rolled back (by destroying the connection), counted and logged. */
@@ -289,11 +389,21 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
       u.abort(new SessionClosedError('transaction abandoned: the session ended before it finished (missing await?)'));
     }
     for (const r of this.running) {
-      this.running.delete(r);
-      this.leak('statement still running when the session ended; cancelled', { statement: fingerprint(r.text).text });
-      void r.lease.conn.cancel();
-      this.core.pool.release(r.lease.conn, true);
+      this.leak(r.lease ? 'statement still running when the session ended; cancelled' : 'statement not yet sent when the session ended; dropped', {
+        statement: fingerprint(r.text).text,
+        openedAt: r.openedAt.stack,
+      });
+      this.takeStatement(r, new SessionClosedError('statement abandoned: the session ended before it finished (missing await?)'));
     }
+  }
+
+  /** Takes a statement from its caller: one waiting for a connection is never sent; a running one is cancelled. */
+  private takeStatement(r: RunningStatement, err: DbError): void {
+    this.running.delete(r);
+    r.abandonedBy = err;
+    if (!r.lease) return;
+    void r.lease.conn.cancel();
+    this.core.pool.release(r.lease.conn, true);
   }
 
   private leak(message: string, fields: Record<string, unknown>): void {
@@ -323,6 +433,14 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   private noted<E>(err: E): E {
     this.core.note(err);
     return err;
+  }
+}
+
+function checkBatch(statements: readonly BatchStatement[]): void {
+  if (!Array.isArray(statements) || statements.length === 0) throw new BadInputError('a batch needs at least one statement');
+  for (const st of statements) {
+    if (typeof st?.text !== 'string' || st.text.trim() === '') throw new BadInputError('every batch statement needs a non-empty text');
+    if (st.params !== undefined && !Array.isArray(st.params)) throw new BadInputError('batch statement params must be an array');
   }
 }
 

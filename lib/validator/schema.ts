@@ -83,6 +83,23 @@ export const miners = pgTable(
   (t) => [uidCheck('miners', t.uid)],
 );
 
+/**
+ * Outbox of deregistrations: written in the same transaction as the metagraph change, removed once the old
+ * hotkey's predictions, history and score entries are purged (in short batches). A purge killed half-way
+ * resumes from here instead of leaving the old hotkey's rows behind.
+ */
+export const minerDeregistrations = pgTable(
+  'miner_deregistrations',
+  {
+    id: id(),
+    uid: integer('uid').notNull(),
+    oldHotkey: text('old_hotkey').notNull(),
+    /** Score rows created up to this time get the uid's entry set to 0. */
+    deregisteredAt: tstz('deregistered_at').notNull().defaultNow(),
+  },
+  (t) => [uidCheck('miner_deregistrations', t.uid)],
+);
+
 // ---- score rows (one per task and target time) -----------------------------------------------
 
 export const scoreRows = pgTable(
@@ -313,7 +330,9 @@ export const weights = pgTable(
   (t) => [
     arrayLen('weights_weights_len', t.weights, UID_COUNT),
     check('weights_window_check', sql`${t.windowStart} <= ${t.windowEnd}`),
-    index('weights_computed_idx').on(t.computedAt.desc()),
+    // One vector per computation time: a re-run of the step at the same `now` replaces, never duplicates.
+    // (Its btree also serves "latest": a backward scan.)
+    unique('weights_computed_at_key').on(t.computedAt),
   ],
 );
 
@@ -321,6 +340,7 @@ export const weights = pgTable(
 
 export type Miner = typeof miners.$inferSelect;
 export type NewMiner = typeof miners.$inferInsert;
+export type MinerDeregistration = typeof minerDeregistrations.$inferSelect;
 export type ScoreRow = typeof scoreRows.$inferSelect;
 export type NewScoreRow = typeof scoreRows.$inferInsert;
 export type SoilRegion = typeof soilRegions.$inferSelect;

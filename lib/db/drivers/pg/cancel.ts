@@ -21,7 +21,9 @@ export function sendCancelRequest(host: string, port: number, pid: number, secre
       msg.writeInt32BE(CANCEL_REQUEST_CODE, 4);
       msg.writeInt32BE(pid, 8);
       msg.writeInt32BE(secretKey, 12);
-      socket.end(msg);
+      // Like libpq: send, then wait for the server to close (it has processed the request by then). Closing first
+      // races the request, and PgBouncer 1.18 aborts on a cancel client that hangs up before it forwarded it.
+      socket.write(msg);
     });
   });
 }

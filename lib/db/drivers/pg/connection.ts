@@ -11,6 +11,8 @@ export class PgConnection implements DriverConnection {
   readonly id = nextId++;
   private dead = false;
   private deathListeners: ((err: unknown) => void)[] = [];
+  /** The cancel request in flight, if any (bounded by CANCEL_TIMEOUT_MS). */
+  private cancelling: Promise<void> | undefined;
 
   constructor(private readonly client: pg.Client) {
     // An error on an idle client is an event, never a crash: mark the connection dead and tell the pool.
@@ -40,16 +42,30 @@ export class PgConnection implements DriverConnection {
   }
 
   async cancel(): Promise<void> {
+    if (this.dead) return;
+    const pending = this.sendCancel();
+    if (!pending) return;
+    this.cancelling = pending;
+    await pending;
+  }
+
+  /** Sends the CancelRequest for the running statement (TCP, straight to the server or pooler); undefined if it cannot. */
+  protected sendCancel(): Promise<void> | undefined {
     const c = this.client as pg.Client & { processID: number | null; secretKey: number | null };
-    if (this.dead || c.processID === null || c.secretKey === null || !c.host || c.host.startsWith('/')) return;
-    await sendCancelRequest(c.host, c.port, c.processID, c.secretKey, CANCEL_TIMEOUT_MS);
+    if (c.processID === null || c.secretKey === null || !c.host || c.host.startsWith('/')) return undefined;
+    return sendCancelRequest(c.host, c.port, c.processID, c.secretKey, CANCEL_TIMEOUT_MS);
   }
 
   destroy(): void {
     this.markDead(new Error('connection destroyed'));
-    const stream = (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
-    stream?.destroy();
-    this.client.end().catch(() => undefined);
+    const close = () => {
+      const stream = (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
+      stream?.destroy();
+      this.client.end().catch(() => undefined);
+    };
+    // A cancel on its way needs this connection open: behind PgBouncer the cancel key only maps to a live client.
+    if (this.cancelling) void this.cancelling.finally(close);
+    else close();
   }
 
   private markDead(err: unknown): void {

@@ -17,3 +17,10 @@ export const rawTemporalTypes = {
     return pg.types.getTypeParser(oid, format);
   },
 };
+
+/** pg's own parsers, for drivers that parse text themselves (neon-http): same values as the pg driver. */
+export const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    return pg.types.getTypeParser(oid, format);
+  },
+};

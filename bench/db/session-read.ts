@@ -1,0 +1,44 @@
+// A warm session doing one read vs pool.query on a raw pg.Pool: latency, client CPU, round trips.
+import { sql } from 'drizzle-orm';
+import type pg from 'pg';
+import type { Database } from '../../lib/db';
+import type { TestDatabase } from '../../test/support/postgres';
+import { figure, type Figure } from '../support/figures';
+import { interleaved, scaled } from '../support/measure';
+import { summarize } from '../support/stats';
+import type { SuiteContext } from '../support/suite';
+import { roundTripsPerCall, withSides } from './open';
+
+const layerRead = (db: Database) => () => db.session((s) => s.query('SELECT 1'));
+const drizzleRead = (db: Database) => () => db.session((s) => s.db.execute(sql`select 1`));
+const rawRead = (pool: pg.Pool) => () => pool.query('SELECT 1');
+
+export async function sessionRead(tdb: TestDatabase, ctx: SuiteContext): Promise<Figure[]> {
+  const iterations = scaled(5_000, ctx.scale, 20);
+  ctx.log(`session read: ${iterations} calls per variant, interleaved in blocks`);
+  const samples = await withSides(tdb, ({ db, pool }) =>
+    interleaved(
+      [
+        { name: 'raw', run: rawRead(pool) },
+        { name: 'session', run: layerRead(db) },
+        { name: 'drizzle', run: drizzleRead(db) },
+      ],
+      { iterations, block: scaled(500, ctx.scale, 10), warmup: scaled(1_000, ctx.scale, 10) },
+    ),
+  );
+  const raw = summarize(samples.raw!.latencyUs);
+  const session = summarize(samples.session!.latencyUs);
+  const drizzle = summarize(samples.drizzle!.latencyUs);
+  const trips = await roundTripsPerCall(tdb, scaled(200, ctx.scale, 10), layerRead, rawRead);
+  return [
+    figure({ name: 'session read: median latency', value: session.median, baseline: raw.median, unit: 'us', goals: [{ on: 'ratio', op: '<=', limit: 1.1 }] }),
+    figure({ name: 'session read: p95 latency', value: session.p95, baseline: raw.p95, unit: 'us' }),
+    // The overhead in absolute terms: the ratio shrinks as the round trip grows (loopback here, a network in the cloud).
+    figure({ name: 'session read: added median latency', value: session.median - raw.median, unit: 'us' }),
+    // This process's CPU only: what the layer itself costs, whatever the server and the neighbours do.
+    figure({ name: 'session read: client CPU per call', value: samples.session!.cpuUsPerCall, baseline: samples.raw!.cpuUsPerCall, unit: 'us' }),
+    figure({ name: 'session read via drizzle execute: median latency', value: drizzle.median, baseline: raw.median, unit: 'us' }),
+    figure({ name: 'session read via drizzle execute: p95 latency', value: drizzle.p95, baseline: raw.p95, unit: 'us' }),
+    figure({ name: 'session read: round trips', value: trips.layer, baseline: trips.raw, unit: 'round trips', goals: [{ on: 'ratio', op: '==', limit: 1 }] }),
+  ];
+}

@@ -1,0 +1,5 @@
+// GET /miners: the stored metagraph, by uid.
+import { httpRoute, ok, sharedDatabase } from '../../lib/api';
+import { listMiners } from '../../lib/validator';
+
+export const handler = httpRoute({ route: 'GET /miners', db: sharedDatabase }, async ({ session }) => ok({ miners: await listMiners(session) }));

@@ -1,0 +1,28 @@
+// The HTTP API: every route of the table, each to its own function.
+// API Gateway v2 caps bodies at 10 MB for every route; the per-route `maxBodyBytes` reaches the
+// handler as MAX_BODY_BYTES and is enforced there (413 above it).
+import { apiThrottle, logicalNameOf, routeEnvFor, routeKeyOf, routes } from '../lib/app/functions';
+import { functionArgs } from './database';
+import { adminToken } from './secrets';
+
+export const api = new sst.aws.ApiGatewayV2('Api', {
+  transform: {
+    stage: (args) => {
+      args.defaultRouteSettings = {
+        throttlingRateLimit: apiThrottle.rateLimit,
+        throttlingBurstLimit: apiThrottle.burstLimit,
+      };
+    },
+  },
+});
+
+for (const route of routes) {
+  api.route(
+    routeKeyOf(route),
+    functionArgs(route, {
+      link: route.admin ? [adminToken] : [],
+      environment: routeEnvFor(route),
+    }),
+    { name: logicalNameOf(route) },
+  );
+}

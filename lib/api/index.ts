@@ -1,0 +1,26 @@
+// HTTP plumbing of the API Gateway v2 routes.
+//
+// Validation rule set (one rule per status):
+//   413  the body is larger than the route's maxBodyBytes (lib/app/functions.ts); routes without a body take 0 bytes
+//   400  the body cannot be read as JSON: missing, not UTF-8, not JSON
+//   422  the JSON (or a query parameter) breaks the route's schema: wrong type, out of range, wrong shape,
+//        unknown field, NaN/Infinity (JSON numbers must be finite; strings are never coerced to numbers);
+//        also a domain rule the database decides (hotkey not registered, echo mismatch, a value it refused)
+//   404  a referenced record does not exist (unknown region)
+//   401  admin route without / with a wrong bearer token; 503 when no admin token is configured
+//   409  a constraint of the database refused the write
+//   503  no database connection right now (pool exhausted, connection lost/refused, too many connections,
+//        conflicts left after retries), with Retry-After
+//   504  a database deadline passed (statement, lock, transaction, the invocation's own deadline)
+//   500  anything else: a generic message with the request id, never a stack, SQL or secret
+// Every response is JSON with an `x-request-id` header; error bodies are { error: { code, message, requestId, issues? } }.
+export { httpRoute, routeSpecOf, type HttpHandler, type RouteDefinition, type RouteHandler, type RouteRequest } from './route';
+export { ApiErrorCode, HttpError, badRequest, notFound, payloadTooLarge, unprocessable, type Issue } from './http-error';
+export { ok, created, toResult, REQUEST_ID_HEADER, type Reply, type ErrorBody } from './reply';
+export { replyForError, RETRY_AFTER_SECONDS } from './error-reply';
+export { requireAdmin, configuredAdminToken, tokensMatch, bearerToken, ADMIN_TOKEN_ENV, MIN_ADMIN_TOKEN_LENGTH } from './admin-auth';
+export { minerIdentity } from './identity';
+export { validate, MAX_ISSUES } from './validate';
+export * as fields from './fields';
+export { sharedDatabase, closeSharedDatabase } from './database';
+export { registeredMiner } from './registered-miner';

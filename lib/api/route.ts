@@ -1,0 +1,95 @@
+// httpRoute: an API Gateway v2 handler from a route of the table (lib/app/functions.ts) and a function of the
+// validated request. Order of checks, each before any database work: admin token -> body size -> JSON ->
+// schema -> miner identity; then one session (withSession) for the handler. Every outcome is a JSON response
+// with the request id; errors are mapped in error-reply.ts.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { routeKeyOf, routes, type RouteSpec } from '../app/functions';
+import type { Database, Session } from '../db';
+import { beginInvocation, logger, withSession } from '../lambda';
+import { requireAdmin } from './admin-auth';
+import { readJsonBody, refuseBody } from './body';
+import { replyForError } from './error-reply';
+import { minerIdentity } from './identity';
+import { toResult, type Reply } from './reply';
+import { validate } from './validate';
+
+type AnySchema = z.ZodType;
+type Out<T> = T extends AnySchema ? z.output<T> : undefined;
+
+export type RouteDefinition<B extends AnySchema | undefined, Q extends AnySchema | undefined, M extends boolean> = {
+  /** The route key of the table, e.g. 'PUT /miners': admin flag and body limit come from there. */
+  route: string;
+  body?: B;
+  /** Query parameters (strings). Without a schema, any query parameter is refused. */
+  query?: Q;
+  /** The request speaks for a miner: `hotkey` is decided by minerIdentity before the handler runs. */
+  miner?: M;
+};
+
+export type RouteRequest<B, Q, M extends boolean, S extends Record<string, unknown>> = {
+  event: APIGatewayProxyEventV2;
+  context: Context;
+  session: Session<S>;
+  body: Out<B>;
+  query: Out<Q>;
+  requestId: string;
+  hotkey: M extends true ? string : undefined;
+};
+
+export type RouteHandler<B, Q, M extends boolean, S extends Record<string, unknown>> = (req: RouteRequest<B, Q, M, S>) => Promise<Reply>;
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const noQuery = z.strictObject({});
+
+/** The route of the table with this key; throws at module load for a key the table does not have. */
+export function routeSpecOf(key: string): RouteSpec {
+  const spec = routes.find((r) => routeKeyOf(r) === key);
+  if (!spec) throw new Error(`route "${key}" is not in lib/app/functions.ts`);
+  return spec;
+}
+
+export function httpRoute<S extends Record<string, unknown>, B extends AnySchema | undefined = undefined, Q extends AnySchema | undefined = undefined, M extends boolean = false>(
+  definition: RouteDefinition<B, Q, M> & { db: Database<S> | (() => Database<S>) },
+  handler: RouteHandler<B, Q, M, S>,
+): HttpHandler {
+  const spec = routeSpecOf(definition.route);
+  const name = routeKeyOf(spec);
+  // Built once per container: the session wrapper receives the request already parsed and checked.
+  type Checked = Omit<RouteRequest<B, Q, M, S>, 'context' | 'session'>;
+  const run = withSession(definition.db, (req: Checked, context, session: Session<S>) => handler({ ...req, context, session } as RouteRequest<B, Q, M, S>), {
+    name,
+    correlationId: (req: Checked) => req.requestId,
+  });
+
+  return async (event, context) => {
+    const requestId = event.requestContext?.requestId || context.awsRequestId;
+    beginInvocation(context, requestId);
+    let reply: Reply;
+    try {
+      if (spec.admin) await requireAdmin(event);
+      let body: unknown = undefined;
+      if (definition.body) body = validate(definition.body, readJsonBody(event, spec.maxBodyBytes), 'body');
+      else refuseBody(event, spec.maxBodyBytes);
+      const query = validate(definition.query ?? noQuery, event.queryStringParameters ?? {}, 'query');
+      const hotkey = definition.miner ? await minerIdentity(event, body) : undefined;
+      reply = await run({ event, body, query, requestId, hotkey } as Checked, context);
+    } catch (err) {
+      const mapped = replyForError(err, requestId);
+      reply = mapped.reply;
+      const fields = { route: name, status: reply.status, requestId };
+      if (mapped.severity === 'error') logger.error('request failed', { ...fields, error: err as Error });
+      else if (mapped.severity === 'warn') logger.warn('request failed', { ...fields, error: errorSummary(err) });
+      else logger.info('request refused', { ...fields, error: errorSummary(err) });
+    }
+    logger.info('request', { route: name, status: reply.status, requestId });
+    return toResult(reply, requestId);
+  };
+}
+
+/** Name, code and message only: expected failures do not need a stack in the logs. */
+function errorSummary(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  return { name: err.name, code: (err as { code?: unknown }).code, message: err.message };
+}

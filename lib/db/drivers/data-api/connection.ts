@@ -1,0 +1,248 @@
+// A lease on the RDS Data API. No server connection is held between calls; a transaction is a transactionId
+// the service keeps for us. One call at a time per lease (the service runs one statement at a time per
+// transaction). cancel() aborts the HTTP request: the service has no cancel, the statement runs on until it
+// ends or hits the 45 s limit, and a destroyed lease rolls its transaction back as soon as the service allows.
+import type {
+  BeginTransactionCommandOutput,
+  ExecuteStatementCommandInput,
+  ExecuteStatementCommandOutput,
+  RDSDataClient,
+} from '@aws-sdk/client-rds-data';
+import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
+import { ConnectionFailedError, ConnectionLostError, IdleInTransactionTimeoutError, LimitExceededError } from '../../errors';
+import type { BeginOptions } from '../../timeouts';
+import { dataApiError, isResuming } from './errors';
+import { toQueryResult } from './fields';
+import { bindParameters } from './params';
+
+let nextId = 1;
+
+/** The service refuses requests over 4 MiB, headers included; this much is kept for headers and signing. */
+const REQUEST_LIMIT_BYTES = 4 * 1024 * 1024;
+const HEADER_ALLOWANCE_BYTES = 8 * 1024;
+const RESUME_FIRST_DELAY_MS = 250;
+const RESUME_MAX_DELAY_MS = 2_000;
+/** A destroyed lease keeps trying to roll back while its last statement may still run (45 s service limit). */
+const ABANDON_BUDGET_MS = 50_000;
+const RESULT_OPTIONS = { longReturnType: 'STRING', decimalReturnType: 'STRING' } as const;
+const ISOLATION_SQL = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
+const LOCAL_TIMEOUTS =
+  "SELECT set_config('statement_timeout', :st, true), set_config('lock_timeout', :lt, true), " +
+  "set_config('idle_in_transaction_session_timeout', :it, true)";
+
+export type Commands = typeof import('@aws-sdk/client-rds-data');
+
+export type DataApiTarget = { resourceArn: string; secretArn: string; database: string };
+
+export type DataApiConnectionOptions = {
+  client: RDSDataClient;
+  commands: Pick<Commands, 'ExecuteStatementCommand' | 'BeginTransactionCommand' | 'CommitTransactionCommand' | 'RollbackTransactionCommand'>;
+  target: DataApiTarget;
+  /** How long an Aurora database may take to resume before a call gives up (the connect timeout). */
+  resumeBudgetMs: number;
+  /** The service forgets a transaction unused this long. */
+  transactionExpiryMs: number;
+};
+
+export class DataApiConnection implements DriverConnection {
+  readonly id = nextId++;
+  private dead = false;
+  private transactionId: string | undefined;
+  private lastCallAt = 0;
+  private inFlight: AbortController | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: DataApiConnectionOptions) {}
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  onDead(): void {
+    // Nothing to lose between calls.
+  }
+
+  query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
+    return this.serial(async () => toQueryResult(await this.execute(text, params), options));
+  }
+
+  /** One statement (the Data API runs one statement per call). */
+  async exec(text: string): Promise<void> {
+    await this.serial(() => this.execute(text, undefined));
+  }
+
+  /** BeginTransaction, then SET TRANSACTION and the transaction-local timeouts: the service has no BEGIN options. */
+  begin(options: BeginOptions): Promise<void> {
+    return this.serial(async () => {
+      const { BeginTransactionCommand } = this.o.commands;
+      const { resourceArn, secretArn, database } = this.o.target;
+      const out = await this.call<BeginTransactionCommandOutput>((signal) =>
+        this.o.client.send(new BeginTransactionCommand({ resourceArn, secretArn, database }), { abortSignal: signal }),
+      );
+      this.transactionId = out.transactionId;
+      this.lastCallAt = Date.now();
+      try {
+        const mode = transactionMode(options);
+        if (mode) await this.execute(mode, undefined);
+        const t = options.serverTimeouts;
+        if (t) await this.execute(LOCAL_TIMEOUTS, undefined, [ms('st', t.statementMs), ms('lt', t.lockMs), ms('it', t.idleInTransactionMs)]);
+      } catch (err) {
+        await this.finish('rollback').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  commit(): Promise<void> {
+    return this.serial(() => this.finish('commit'));
+  }
+
+  rollback(): Promise<void> {
+    return this.serial(() => this.finish('rollback'));
+  }
+
+  async cancel(): Promise<void> {
+    this.inFlight?.abort();
+  }
+
+  destroy(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.inFlight?.abort();
+    if (this.transactionId) void this.abandon(this.transactionId);
+  }
+
+  /** One ExecuteStatement, in the open transaction if any. Callers hold the queue. */
+  private async execute(
+    text: string,
+    params: readonly unknown[] | undefined,
+    extra: ExecuteStatementCommandInput['parameters'] = [],
+  ): Promise<ExecuteStatementCommandOutput> {
+    const transactionId = this.usableTransaction();
+    const { sql, parameters } = bindParameters(text, params);
+    const input: ExecuteStatementCommandInput = {
+      ...this.o.target,
+      sql,
+      parameters: [...parameters, ...extra],
+      includeResultMetadata: true,
+      resultSetOptions: RESULT_OPTIONS,
+      ...(transactionId ? { transactionId } : {}),
+    };
+    const bytes = Buffer.byteLength(JSON.stringify(input)) + HEADER_ALLOWANCE_BYTES;
+    if (bytes > REQUEST_LIMIT_BYTES) {
+      throw new LimitExceededError(`request of about ${bytes} bytes is over the Data API 4 MiB limit; nothing was sent`);
+    }
+    try {
+      return await this.call((signal) => this.o.client.send(new this.o.commands.ExecuteStatementCommand(input), { abortSignal: signal }));
+    } finally {
+      if (transactionId) this.lastCallAt = Date.now();
+    }
+  }
+
+  private async finish(how: 'commit' | 'rollback'): Promise<void> {
+    const transactionId = this.transactionId;
+    if (!transactionId) return;
+    const { resourceArn, secretArn } = this.o.target;
+    const { CommitTransactionCommand, RollbackTransactionCommand } = this.o.commands;
+    try {
+      if (how === 'commit') this.usableTransaction();
+      await this.call((signal) =>
+        this.o.client.send(
+          how === 'commit'
+            ? new CommitTransactionCommand({ resourceArn, secretArn, transactionId })
+            : new RollbackTransactionCommand({ resourceArn, secretArn, transactionId }),
+          { abortSignal: signal },
+        ),
+      );
+      this.transactionId = undefined;
+    } catch (err) {
+      // A failed rollback leaves nothing to do: the transaction is gone, or the lease will be destroyed.
+      if (how === 'rollback') this.transactionId = undefined;
+      throw err;
+    }
+  }
+
+  /** The open transaction's id; a transaction the service has already forgotten is reported, not sent. */
+  private usableTransaction(): string | undefined {
+    const id = this.transactionId;
+    if (id && Date.now() - this.lastCallAt >= this.o.transactionExpiryMs) {
+      this.transactionId = undefined;
+      throw new IdleInTransactionTimeoutError(
+        `the transaction was unused for ${this.o.transactionExpiryMs} ms; the Data API has rolled it back`,
+        { limitMs: this.o.transactionExpiryMs },
+      );
+    }
+    return id;
+  }
+
+  /** One service call; an Aurora database resuming from auto-pause is waited for with capped backoff. */
+  private async call<T>(send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.dead) throw new ConnectionLostError('the Data API lease was destroyed');
+    const controller = new AbortController();
+    this.inFlight = controller;
+    const giveUpAt = Date.now() + this.o.resumeBudgetMs;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await send(controller.signal);
+        } catch (err) {
+          if (!isResuming(err) || controller.signal.aborted) throw dataApiError(err);
+          const wait = Math.min(RESUME_MAX_DELAY_MS, RESUME_FIRST_DELAY_MS * 2 ** attempt);
+          if (Date.now() + wait > giveUpAt) {
+            throw new ConnectionFailedError(`the database is still resuming after ${this.o.resumeBudgetMs} ms`, { cause: dataApiError(err) });
+          }
+          await sleep(wait, controller.signal);
+        }
+      }
+    } finally {
+      if (this.inFlight === controller) this.inFlight = undefined;
+    }
+  }
+
+  /** Calls one after another: the service runs one statement at a time per transaction. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Rolls back a destroyed lease's transaction, retrying while its last statement still runs. */
+  private async abandon(transactionId: string): Promise<void> {
+    await this.queue;
+    const { resourceArn, secretArn } = this.o.target;
+    const giveUpAt = Date.now() + ABANDON_BUDGET_MS;
+    for (let wait = 250; Date.now() < giveUpAt; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        await this.o.client.send(new this.o.commands.RollbackTransactionCommand({ resourceArn, secretArn, transactionId }));
+        return;
+      } catch (err) {
+        // Only "still running a query" is worth waiting for; anything else means the transaction is gone.
+        if ((err as { name?: string }).name !== 'DatabaseErrorException' && !isResuming(err)) return;
+      }
+      await sleep(wait);
+    }
+  }
+}
+
+function transactionMode(o: BeginOptions): string | undefined {
+  if (!o.isolation && !o.readOnly) return undefined;
+  let sql = 'SET TRANSACTION';
+  if (o.isolation) sql += ` ISOLATION LEVEL ${ISOLATION_SQL[o.isolation]}`;
+  if (o.readOnly) sql += ' READ ONLY';
+  return sql;
+}
+
+function ms(name: string, value: number) {
+  return { name, value: { stringValue: String(Math.max(1, Math.floor(value))) } };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new ConnectionLostError('call cancelled'));
+    }, { once: true });
+  });
+}

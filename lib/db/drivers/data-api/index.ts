@@ -1,0 +1,1 @@
+export { DataApiDriver, type DataApiDriverOptions } from './driver';

@@ -1,0 +1,1 @@
+export { NeonHttpDriver, type NeonHttpDriverOptions } from './driver';

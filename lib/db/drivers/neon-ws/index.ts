@@ -1,0 +1,1 @@
+export { NeonWsDriver, type NeonWsDriverOptions, type NeonWsSettings } from './driver';

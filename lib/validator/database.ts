@@ -1,0 +1,38 @@
+// The validator's database: one per container, created at module scope by each handler; settings from the
+// environment (DATABASE_URL, DB_DRIVER, DB_*_MS; see lib/db/config.ts), arguments win.
+import { createDatabase, type CreateDatabaseOptions, type Database } from '../db';
+import {
+  geoHistory,
+  geoPredictions,
+  geoTruth,
+  minerDeregistrations,
+  miners,
+  scoreRows,
+  soilHistory,
+  soilPredictions,
+  soilRegions,
+  soilTruth,
+  weights,
+} from './schema';
+
+/** The tables, as the drizzle schema of `session.db`. */
+export const tables = {
+  miners,
+  minerDeregistrations,
+  scoreRows,
+  soilRegions,
+  soilPredictions,
+  soilTruth,
+  soilHistory,
+  geoPredictions,
+  geoHistory,
+  geoTruth,
+  weights,
+};
+
+export type ValidatorSchema = typeof tables;
+export type ValidatorDatabase = Database<ValidatorSchema>;
+
+export function createValidatorDatabase(options: Omit<CreateDatabaseOptions<ValidatorSchema>, 'schema'> = {}): ValidatorDatabase {
+  return createDatabase({ ...options, schema: tables });
+}
