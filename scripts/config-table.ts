@@ -1,8 +1,12 @@
-// Prints the configuration table of the database layer as Markdown (pasted into the README; a test keeps them in sync).
-import { NUMERIC_SETTINGS, STRING_SETTINGS_DOC } from '../lib/db';
+// The configuration table of the database layer as Markdown, from the one defaults table in lib/db/config.ts.
+// `npm run config:table` prints it; `-- --write` puts it into the README between the config-table markers.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { configTableMarkdown, replaceConfigTable } from '../lib/db/config-doc';
 
-const rows = [
-  ...Object.values(STRING_SETTINGS_DOC).map((s) => `| \`${s.env}\` | ${s.default} | ${s.doc} |`),
-  ...Object.values(NUMERIC_SETTINGS).map((s) => `| \`${s.env}\` | ${s.default} | ${s.doc} |`),
-];
-console.log(['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n'));
+const table = configTableMarkdown();
+if (process.argv.includes('--write')) {
+  writeFileSync('README.md', replaceConfigTable(readFileSync('README.md', 'utf8'), table));
+  console.log('README.md: configuration table updated');
+} else {
+  console.log(table);
+}

@@ -2,8 +2,11 @@
 import pg from 'pg';
 import { createDatabase, type Database } from '../../lib/db';
 import { PG_HOST, PG_PORT, type TestDatabase } from '../../test/support/postgres';
+import { interleaved, mergeRounds, scaled, type Variant, type VariantSamples } from '../support/measure';
 import { startCountingProxy } from '../support/proxy';
 import { quietLogger } from '../support/quiet-logger';
+import { summarize } from '../support/stats';
+import type { SuiteContext } from '../support/suite';
 
 export const POOL_SIZE = 2;
 
@@ -50,4 +53,42 @@ export async function roundTripsPerCall(
   } finally {
     await proxy.close();
   }
+}
+
+export type CompareOptions = {
+  /** Measured calls per variant over all rounds. */
+  iterations: number;
+  /** Rounds, each on fresh connections: under load one server backend can be luckier with the scheduler than
+   * another for a whole run, which interleaving alone cannot cancel. */
+  rounds: number;
+  /** Calls per block within a round. */
+  block: number;
+  /** Unmeasured calls per variant at the start of each round. */
+  warmup: number;
+};
+
+/** Interleaved latency of the variants (the first one the raw baseline), over several rounds; logs each round's ratios. */
+export async function compareInRounds(
+  tdb: TestDatabase,
+  ctx: SuiteContext,
+  variants: (sides: Sides) => Variant[],
+  o: CompareOptions,
+): Promise<Record<string, VariantSamples>> {
+  const perRound = Math.max(1, Math.round(o.iterations / o.rounds));
+  const rounds: Record<string, VariantSamples>[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    const samples = await withSides(tdb, (sides) =>
+      interleaved(variants(sides), { iterations: perRound, block: Math.min(o.block, perRound), warmup: o.warmup }),
+    );
+    const [base, ...others] = Object.entries(samples);
+    const baseMedian = summarize(base![1].latencyUs).median;
+    ctx.log(`  round ${r + 1}/${o.rounds}: median ratio ${others.map(([n, v]) => `${n} ${(summarize(v.latencyUs).median / baseMedian).toFixed(3)}`).join(', ')}`);
+    rounds.push(samples);
+  }
+  return mergeRounds(rounds);
+}
+
+/** The standard comparison: 5,000 measured calls per variant in 5 rounds of interleaved blocks. */
+export function standardComparison(scale: number): CompareOptions {
+  return { iterations: scaled(5_000, scale, 20), rounds: 5, block: scaled(250, scale, 5), warmup: scaled(250, scale, 5) };
 }

@@ -4,27 +4,27 @@ import type pg from 'pg';
 import type { Database } from '../../lib/db';
 import type { TestDatabase } from '../../test/support/postgres';
 import { figure, type Figure } from '../support/figures';
-import { interleaved, scaled } from '../support/measure';
+import { scaled } from '../support/measure';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
-import { roundTripsPerCall, withSides } from './open';
+import { compareInRounds, roundTripsPerCall, standardComparison } from './open';
 
 const layerRead = (db: Database) => () => db.session((s) => s.query('SELECT 1'));
 const drizzleRead = (db: Database) => () => db.session((s) => s.db.execute(sql`select 1`));
 const rawRead = (pool: pg.Pool) => () => pool.query('SELECT 1');
 
 export async function sessionRead(tdb: TestDatabase, ctx: SuiteContext): Promise<Figure[]> {
-  const iterations = scaled(5_000, ctx.scale, 20);
-  ctx.log(`session read: ${iterations} calls per variant, interleaved in blocks`);
-  const samples = await withSides(tdb, ({ db, pool }) =>
-    interleaved(
-      [
-        { name: 'raw', run: rawRead(pool) },
-        { name: 'session', run: layerRead(db) },
-        { name: 'drizzle', run: drizzleRead(db) },
-      ],
-      { iterations, block: scaled(500, ctx.scale, 10), warmup: scaled(1_000, ctx.scale, 10) },
-    ),
+  const o = standardComparison(ctx.scale);
+  ctx.log(`session read: ${o.iterations} calls per variant in ${o.rounds} rounds of interleaved blocks`);
+  const samples = await compareInRounds(
+    tdb,
+    ctx,
+    ({ db, pool }) => [
+      { name: 'raw', run: rawRead(pool) },
+      { name: 'session', run: layerRead(db) },
+      { name: 'drizzle', run: drizzleRead(db) },
+    ],
+    o,
   );
   const raw = summarize(samples.raw!.latencyUs);
   const session = summarize(samples.session!.latencyUs);

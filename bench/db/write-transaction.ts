@@ -4,10 +4,10 @@ import type pg from 'pg';
 import type { Database } from '../../lib/db';
 import type { TestDatabase } from '../../test/support/postgres';
 import { figure, type Figure } from '../support/figures';
-import { interleaved, scaled } from '../support/measure';
+import { scaled } from '../support/measure';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
-import { roundTripsPerCall, withSides } from './open';
+import { compareInRounds, roundTripsPerCall, standardComparison } from './open';
 
 const INSERT = 'INSERT INTO bench_items (v) VALUES ($1)';
 /** One statement + BEGIN + COMMIT. */
@@ -30,16 +30,16 @@ const rawWrite = (pool: pg.Pool) => async () => {
 };
 
 export async function writeTransaction(tdb: TestDatabase, ctx: SuiteContext): Promise<Figure[]> {
-  const iterations = scaled(5_000, ctx.scale, 20);
-  ctx.log(`write transaction: ${iterations} transactions per variant, interleaved in blocks`);
-  const samples = await withSides(tdb, ({ db, pool }) =>
-    interleaved(
-      [
-        { name: 'raw', run: rawWrite(pool) },
-        { name: 'layer', run: layerWrite(db) },
-      ],
-      { iterations, block: scaled(500, ctx.scale, 10), warmup: scaled(500, ctx.scale, 10) },
-    ),
+  const o = standardComparison(ctx.scale);
+  ctx.log(`write transaction: ${o.iterations} transactions per variant in ${o.rounds} rounds of interleaved blocks`);
+  const samples = await compareInRounds(
+    tdb,
+    ctx,
+    ({ db, pool }) => [
+      { name: 'raw', run: rawWrite(pool) },
+      { name: 'layer', run: layerWrite(db) },
+    ],
+    o,
   );
   const raw = summarize(samples.raw!.latencyUs);
   const layer = summarize(samples.layer!.latencyUs);

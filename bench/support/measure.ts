@@ -55,3 +55,21 @@ async function repeat(v: Variant, n: number): Promise<void> {
 export function scaled(count: number, scale: number, min = 1): number {
   return Math.max(min, Math.round(count * scale));
 }
+
+/** Joins the samples of several rounds variant by variant (CPU per call averaged over the rounds). */
+export function mergeRounds(rounds: readonly Record<string, VariantSamples>[]): Record<string, VariantSamples> {
+  const names = Object.keys(rounds[0] ?? {});
+  return Object.fromEntries(
+    names.map((name) => {
+      const parts = rounds.map((r) => r[name]!);
+      const latencyUs = new Float64Array(parts.reduce((n, p) => n + p.latencyUs.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        latencyUs.set(p.latencyUs, at);
+        at += p.latencyUs.length;
+      }
+      const cpuUsPerCall = parts.reduce((sum, p) => sum + p.cpuUsPerCall * p.latencyUs.length, 0) / latencyUs.length;
+      return [name, { latencyUs, cpuUsPerCall }];
+    }),
+  );
+}

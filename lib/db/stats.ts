@@ -2,7 +2,7 @@
 import type { TimeoutKind } from './errors';
 
 export type PoolCounters = {
-  /** Open connections (idle + acquired + being validated). */
+  /** Open connections (idle + acquired + on their way to a caller, e.g. being validated). */
   total: number;
   idle: number;
   acquired: number;

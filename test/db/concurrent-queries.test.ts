@@ -34,7 +34,7 @@ describe.each(targets)('simultaneous queries ($name)', (target) => {
     // Act
     let activeAtOnce = 0;
     await db.session(async (s) => {
-      const reads = Promise.all(Array.from({ length: 3 }, () => s.query('SELECT pg_sleep(0.5)')));
+      const reads = Promise.all(Array.from({ length: 3 }, () => s.query('SELECT pg_sleep(1)')));
       const seen = await eventually(admin.backends, (b) => b.filter((c) => c.state === 'active').length === 3);
       activeAtOnce = seen.filter((c) => c.state === 'active').length;
       await reads;

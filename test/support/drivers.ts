@@ -395,8 +395,3 @@ const neonHttp: Target = {
 /** Every target of the matrix; `describe.each(targets)` runs a behaviour on each. */
 export const targets: Target[] = [pgDirect, pglite, pgbouncer, neonWs, dataApi, neonHttp];
 
-/**
- * neon-http runs the behaviours that guard interactive transactions with supports(target, 'interactiveTransactions',
- * db); it joins `targets` once every behaviour that calls session.transaction does.
- */
-export const batchOnlyTargets: Target[] = [neonHttp];
