@@ -9,14 +9,15 @@
 //   aurora-data-api  Aurora PostgreSQL Serverless v2 with the Data API; driver data-api over
 //                    HTTPS (IAM via the link); functions stay outside the Vpc.
 import {
-  LAMBDA_BUNDLE_EXTERNAL,
   databaseEnvFor,
   databaseTargetFor,
+  driverOfTarget,
+  lambdaBundleExternal,
   lambdaHandlerOf,
-  neonDriverFor,
   neonProxyProfileFor,
   type AnyFunctionSpec,
   type DatabaseTarget,
+  type DeployedDriver,
 } from '../lib/app/functions';
 import { METRICS_NAMESPACE, serviceNameFor } from '../lib/app/metrics';
 
@@ -33,6 +34,8 @@ export type DatabaseWiring = {
 };
 
 export const target: DatabaseTarget = databaseTargetFor($app.stage, process.env.DB_TARGET);
+/** DB_DRIVER of every function; its bundle carries this driver's packages only (lambdaBundleExternal). */
+export const driver: DeployedDriver = driverOfTarget(target, process.env.DB_NEON_DRIVER);
 
 const DATABASE_NAME = 'gaia_validator';
 const production = $app.stage === 'production';
@@ -48,7 +51,7 @@ function neon(): DatabaseWiring {
     link: [url],
     vpc: undefined,
     environment: {
-      DB_DRIVER: neonDriverFor(process.env.DB_NEON_DRIVER),
+      DB_DRIVER: driver,
       DB_PROXY_PROFILE: url.value.apply(neonProxyProfileFor),
       DATABASE_URL: url.value,
     },
@@ -70,7 +73,7 @@ function auroraProxy(): DatabaseWiring {
     target: 'aurora-proxy',
     link: [db],
     vpc,
-    environment: { DB_DRIVER: 'pg', DB_PROXY_PROFILE: 'rds-proxy', DATABASE_URL: $util.secret(url) },
+    environment: { DB_DRIVER: driver, DB_PROXY_PROFILE: 'rds-proxy', DATABASE_URL: $util.secret(url) },
   };
 }
 
@@ -88,7 +91,7 @@ function auroraDataApi(): DatabaseWiring {
     link: [db],
     vpc: undefined,
     environment: {
-      DB_DRIVER: 'data-api',
+      DB_DRIVER: driver,
       // No session survives between Data API calls outside a transaction: like a transaction
       // pooler (no startup parameters, no named statements, SET LOCAL inside a transaction).
       DB_PROXY_PROFILE: 'pgbouncer',
@@ -126,7 +129,8 @@ export function functionArgs(
     memory: `${spec.memoryMb} MB`,
     timeout: `${spec.timeoutSeconds} seconds`,
     logging: { retention: '1 month' },
-    nodejs: { esbuild: { external: [...LAMBDA_BUNDLE_EXTERNAL] } },
+    // The other drivers' packages stay out of the bundle: a function carries only the driver it uses.
+    nodejs: { esbuild: { external: lambdaBundleExternal(db ? driver : undefined) } },
     link: [...(db?.link ?? []), ...(extra.link ?? [])],
     ...(db?.vpc ? { vpc: db.vpc } : {}),
     environment: {

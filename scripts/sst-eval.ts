@@ -17,9 +17,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import {
   DATABASE_TARGETS,
-  LAMBDA_BUNDLE_EXTERNAL,
   allFunctions,
   databaseEnvFor,
+  driverOfTarget,
+  lambdaBundleExternal,
   lambdaHandlerOf,
   routeEnvFor,
   routeKeyOf,
@@ -187,6 +188,7 @@ const of = (type: string) => resources.filter((r) => r.type === type);
 const expect = (ok: boolean, what: string) => ok || failures.push(what);
 const lambdas = of('aws:lambda/function:Function');
 const byHandler = new Map(builds.map((b) => [b.handler, b]));
+const driver = driverOfTarget(target, process.env.DB_NEON_DRIVER);
 
 expect(lambdas.length === allFunctions.length, `expected ${allFunctions.length} Lambda functions, got ${lambdas.length}`);
 for (const spec of allFunctions) {
@@ -206,7 +208,9 @@ for (const spec of allFunctions) {
   expect(JSON.stringify(fn.inputs.architectures) === '["arm64"]', `${handler}: architectures ${JSON.stringify(fn.inputs.architectures)}`);
   expect(fn.inputs.memorySize === spec.memoryMb, `${handler}: memory ${fn.inputs.memorySize} != ${spec.memoryMb}`);
   expect(fn.inputs.timeout === spec.timeoutSeconds, `${handler}: timeout ${fn.inputs.timeout} != ${spec.timeoutSeconds}`);
-  expect(JSON.stringify(buildCall.properties?.esbuild?.external) === JSON.stringify(LAMBDA_BUNDLE_EXTERNAL), `${handler}: esbuild.external ${JSON.stringify(buildCall.properties?.esbuild?.external)}`);
+  // Each function's bundle leaves out every driver package but its target's driver's.
+  const external = lambdaBundleExternal(spec.needsDatabase ? driver : undefined);
+  expect(JSON.stringify(buildCall.properties?.esbuild?.external) === JSON.stringify(external), `${handler}: esbuild.external ${JSON.stringify(buildCall.properties?.esbuild?.external)}`);
   for (const [k, v] of Object.entries(databaseEnvFor(spec))) expect(env[k] === v, `${handler}: ${k}=${env[k]} != ${v}`);
   expect(env.POWERTOOLS_SERVICE_NAME === serviceNameFor(STAGE), `${handler}: POWERTOOLS_SERVICE_NAME=${env.POWERTOOLS_SERVICE_NAME}`);
   expect(env.POWERTOOLS_METRICS_NAMESPACE === METRICS_NAMESPACE, `${handler}: POWERTOOLS_METRICS_NAMESPACE=${env.POWERTOOLS_METRICS_NAMESPACE}`);
@@ -218,7 +222,7 @@ for (const spec of allFunctions) {
   }
   const inVpc = Boolean(fn.inputs.vpcConfig?.subnetIds?.length);
   if (target === 'neon') {
-    expect(env.DB_DRIVER === 'pg' && env.DB_PROXY_PROFILE === 'pgbouncer', `${handler}: neon driver/profile ${env.DB_DRIVER}/${env.DB_PROXY_PROFILE}`);
+    expect(env.DB_DRIVER === driver && env.DB_PROXY_PROFILE === 'pgbouncer', `${handler}: neon driver/profile ${env.DB_DRIVER}/${env.DB_PROXY_PROFILE}`);
     expect(env.DATABASE_URL === process.env.SST_SECRET_DatabaseUrl, `${handler}: DATABASE_URL is not the DatabaseUrl secret`);
     expect('DatabaseUrl' in buildCall.links && !inVpc, `${handler}: neon link/vpc`);
   } else if (target === 'aurora-proxy') {

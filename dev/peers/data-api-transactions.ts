@@ -8,6 +8,8 @@ type Transaction = {
   client: pg.PoolClient;
   busy: boolean;
   idleTimer: NodeJS.Timeout | undefined;
+  /** Hears the held client's errors: the pool stops listening while a client is checked out. */
+  onError: (error: Error) => void;
 };
 
 export type TransactionRegistry = {
@@ -24,18 +26,35 @@ export type TransactionRegistry = {
 export function createTransactionRegistry(idleMs: number): TransactionRegistry {
   const open = new Map<string, Transaction>();
 
+  /** Hands the client back (the pool listens for its errors again); an error discards it. */
+  const release = (tx: Transaction, error?: Error) => {
+    tx.client.removeListener('error', tx.onError);
+    tx.client.release(error);
+  };
+
   const end = async (id: string, tx: Transaction, statement: 'COMMIT' | 'ROLLBACK'): Promise<pg.QueryResult> => {
     open.delete(id);
     clearTimeout(tx.idleTimer);
     try {
       const result = await tx.client.query(statement);
-      tx.client.release();
+      release(tx);
       return result;
     } catch (error) {
       // A client that cannot finish its transaction must not go back to the pool.
-      tx.client.release(error as Error);
+      release(tx, error as Error);
       throw error;
     }
+  };
+
+  /**
+   * The backend died (idle_in_transaction_session_timeout, pg_terminate_backend, restart): the
+   * transaction is gone with it, so the id is forgotten and later calls get "not found".
+   */
+  const lost = (id: string, tx: Transaction, error: Error) => {
+    if (open.get(id) !== tx) return; // already ending: end() releases it
+    open.delete(id);
+    clearTimeout(tx.idleTimer);
+    release(tx, error);
   };
 
   const armIdleTimer = (id: string, tx: Transaction) => {
@@ -56,15 +75,16 @@ export function createTransactionRegistry(idleMs: number): TransactionRegistry {
   return {
     async begin(pool) {
       const client = await pool.connect();
+      // Opaque ids of the same length as the service's (184 base64 characters).
+      const id = randomBytes(138).toString('base64');
+      const tx: Transaction = { client, busy: false, idleTimer: undefined, onError: (error) => lost(id, tx, error) };
+      client.on('error', tx.onError);
       try {
         await client.query('BEGIN');
       } catch (error) {
-        client.release(error as Error);
+        release(tx, error as Error);
         throw error;
       }
-      // Opaque ids of the same length as the service's (184 base64 characters).
-      const id = randomBytes(138).toString('base64');
-      const tx: Transaction = { client, busy: false, idleTimer: undefined };
       open.set(id, tx);
       armIdleTimer(id, tx);
       return id;

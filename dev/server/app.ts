@@ -44,6 +44,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // 1. Environment for the handler modules, before they load. Without DATABASE_URL, one PGlite (in the data
   //    folder) is served on loopback and every handler reaches it through DATABASE_URL like a real server:
   //    each handler module opens its own database, and two PGlite instances on one folder would diverge.
+  // Locally, every leak report carries the caller's stack (in Lambda only after a container's first leak).
+  env.DB_LEAK_STACKS ??= 'true';
   const admin = resolveAdminToken(env, resolve(dataDir, 'admin-token'));
   env.ADMIN_TOKEN = admin.token;
   const bridge = env.DATABASE_URL ? undefined : await startPgliteBridge(env.DB_PGLITE_DATA_DIR || resolve(dataDir, 'pglite'));

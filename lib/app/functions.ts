@@ -179,14 +179,6 @@ export function routeEnvFor(route: Pick<RouteSpec, 'maxBodyBytes'>): { MAX_BODY_
   return { MAX_BODY_BYTES: String(route.maxBodyBytes) };
 }
 
-/**
- * Packages left out of every Lambda bundle (SST `nodejs.esbuild.external`, also scripts/bundle.ts).
- * PGlite is the local/test driver: lib/db loads it with a dynamic import() only when DB_DRIVER is
- * pglite, which infra never sets, so the import is never evaluated in Lambda (and a bundled copy
- * would not work there anyway: its .wasm/.data files are not bundled).
- */
-export const LAMBDA_BUNDLE_EXTERNAL: readonly string[] = ['@electric-sql/pglite'];
-
 // ---------------------------------------------------------------------------------------------
 // API limits and deployment targets (plain data; infra/ turns them into resources).
 
@@ -233,4 +225,38 @@ export function neonProxyProfileFor(url: string): 'pgbouncer' | 'direct' {
   // No URL class here: this file is also typechecked for infra/ without DOM or Node types.
   const host = /^postgres(?:ql)?:\/\/(?:[^@/?#]*@)?([^:/?#]+)/i.exec(url.trim())?.[1] ?? '';
   return /-pooler\./i.test(host) ? 'pgbouncer' : 'direct';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bundles: each function carries the one database driver its target uses.
+
+/** The npm packages each lib/db driver loads (with import(), at its first connect). */
+export const DRIVER_PACKAGES = {
+  pg: ['pg'],
+  'neon-ws': ['@neondatabase/serverless', 'ws'],
+  'neon-http': ['@neondatabase/serverless'],
+  'data-api': ['@aws-sdk/client-rds-data'],
+  pglite: ['@electric-sql/pglite'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The drivers a deployed function may use (PGlite is the local/test driver). */
+export type DeployedDriver = NeonDriver | 'data-api';
+
+/** The driver (DB_DRIVER) of a target; `neonDriver` is DB_NEON_DRIVER, read only for Neon. */
+export function driverOfTarget(target: DatabaseTarget, neonDriver?: string): DeployedDriver {
+  if (target === 'aurora-data-api') return 'data-api';
+  if (target === 'aurora-proxy') return 'pg';
+  return neonDriverFor(neonDriver);
+}
+
+/**
+ * Packages left out of a Lambda bundle (SST `nodejs.esbuild.external`, also scripts/bundle.ts):
+ * every driver package but those of the driver the function uses (all of them when it uses no
+ * database). An external that is never loaded costs nothing: lib/db imports a driver and its
+ * package only at the first connect. PGlite is always external (a bundled copy would not work in
+ * Lambda anyway: its .wasm/.data files are not bundled).
+ */
+export function lambdaBundleExternal(driver: DeployedDriver | undefined): string[] {
+  const used = new Set<string>(driver ? DRIVER_PACKAGES[driver] : []);
+  return [...new Set(Object.values(DRIVER_PACKAGES).flat())].filter((p) => !used.has(p));
 }

@@ -15,6 +15,8 @@ export type Core = {
   readonly logger: DbLogger;
   readonly counters: LayerCounters;
   readonly schema: Record<string, unknown> | undefined;
+  /** Whether units record where they were opened (config.leakStacks, or switched on by the first leak). */
+  readonly leakStacks: { on: boolean };
   /** Counts an error once in the layer counters (timeouts by kind, connection losses). */
   note(err: unknown): void;
 };

@@ -1,12 +1,8 @@
 // createDatabase: once per container, at module scope; lazy until the first session needs a connection.
 import { loadConfig, type DbConfig, type DbConfigInput } from './config';
 import { errorNoter, type Core } from './core';
-import type { Driver, DriverCapabilities } from './driver';
-import { DataApiDriver } from './drivers/data-api';
-import { NeonHttpDriver } from './drivers/neon-http';
-import { NeonWsDriver } from './drivers/neon-ws';
-import { PgDriver } from './drivers/pg';
-import { PgliteDriver } from './drivers/pglite';
+import type { DriverCapabilities } from './driver';
+import { LazyDriver } from './drivers/lazy';
 import { defaultLogger, type DbLogger } from './log';
 import { Pool } from './pool';
 import { detectProfile, type ProxyProfile } from './profiles';
@@ -41,7 +37,8 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
   const config = loadConfig(input, env);
   const { profile, reason } = detectProfile(config.proxyProfile, config.url, { driver: config.driver, preparedStatements: config.preparedStatements });
   const logger = givenLogger ?? defaultLogger();
-  const driver = makeDriver(config, profile);
+  // Name and capabilities now; the driver's module (and npm package) only at the first connect.
+  const driver = new LazyDriver(config, profile);
   const counters = newLayerCounters();
   const pool = new Pool(driver, {
     max: config.poolMax,
@@ -52,7 +49,7 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
     validationTimeoutMs: config.validationTimeoutMs,
   });
   pool.onStaleReplaced = () => counters.staleReplaced++;
-  const core: Core = { config, driver, pool, profile, logger, counters, schema, note: errorNoter(counters) };
+  const core: Core = { config, driver, pool, profile, logger, counters, schema, note: errorNoter(counters), leakStacks: { on: config.leakStacks } };
   let announced = false;
 
   return {
@@ -70,44 +67,4 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
     stats: () => ({ pool: pool.counters, layer: structuredClone(counters) }),
     close: () => pool.close(),
   };
-}
-
-function makeDriver(config: DbConfig, profile: ProxyProfile): Driver {
-  const startupTimeouts = {
-    statementMs: config.statementTimeoutMs,
-    lockMs: config.lockTimeoutMs,
-    idleInTransactionMs: config.idleInTransactionTimeoutMs,
-  };
-  switch (config.driver) {
-    case 'pglite':
-      return new PgliteDriver({ dataDir: config.pgliteDataDir });
-    case 'pg':
-      return new PgDriver({ url: config.url!, applicationName: config.applicationName, profile, startupTimeouts });
-    case 'neon-ws':
-      return new NeonWsDriver({
-        url: config.url!,
-        applicationName: config.applicationName,
-        profile,
-        startupTimeouts,
-        ws: {
-          proxy: config.neonWsProxy,
-          secure: config.neonSecureWebSocket,
-          pipelineConnect: config.neonPipelineConnect,
-          coalesceWrites: config.neonCoalesceWrites,
-        },
-      });
-    case 'neon-http':
-      return new NeonHttpDriver({ url: config.url!, fetchEndpoint: config.neonFetchEndpoint });
-    case 'data-api':
-      return new DataApiDriver({
-        resourceArn: config.dataApiResourceArn!,
-        secretArn: config.dataApiSecretArn!,
-        database: config.dataApiDatabase!,
-        endpoint: config.dataApiEndpoint,
-        region: config.dataApiRegion,
-        // An Aurora database resuming from auto-pause is waited for like a connection being opened.
-        resumeBudgetMs: config.connectTimeoutMs,
-        transactionExpiryMs: config.dataApiTransactionExpiryMs,
-      });
-  }
 }

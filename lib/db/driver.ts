@@ -63,11 +63,19 @@ export type DriverCapabilities = {
   errorDetails?: boolean;
 };
 
-export interface Driver {
+/** What a driver's own module implements: opening connections (drivers/<name>/driver.ts). */
+export interface DriverImplementation {
   readonly name: string;
-  readonly capabilities: DriverCapabilities;
   /** Opens one connection; must settle within timeoutMs (ConnectTimeoutError) and never leave a socket behind. */
   connect(timeoutMs: number): Promise<DriverConnection>;
   /** Releases driver-wide resources (the embedded instance, agents). */
   close(): Promise<void>;
+}
+
+/**
+ * The driver the core sees: an implementation plus its capabilities, which are declared apart
+ * (drivers/capabilities.ts) so they are known before the implementation is loaded (drivers/lazy.ts).
+ */
+export interface Driver extends DriverImplementation {
+  readonly capabilities: DriverCapabilities;
 }

@@ -92,7 +92,8 @@ export class Pool {
         if (slot === 'capacity') continue;
         reused = true;
       }
-      const usable = !reused || (await this.ready(slot));
+      // Fresh connections skip the await entirely: the common, warm path stays one hop shorter.
+      const usable = !reused || Date.now() - slot.lastUsedAt < this.options.validateAfterIdleMs || (await this.validate(slot));
       this.handingOver--;
       if (!usable) continue;
       this.leased.set(slot.conn, slot);
@@ -118,8 +119,12 @@ export class Pool {
       waiter.resolve(slot);
       return;
     }
-    slot.idleTimer = setTimeout(() => this.expireIdle(slot), this.options.idleTimeoutMs);
-    slot.idleTimer.unref();
+    // One timer per connection, re-armed on each release (no allocation on the hot path); it ignores a leased slot.
+    if (slot.idleTimer) slot.idleTimer.refresh();
+    else {
+      slot.idleTimer = setTimeout(() => this.expireIdle(slot), this.options.idleTimeoutMs);
+      slot.idleTimer.unref();
+    }
     this.idle.push(slot);
   }
 
@@ -142,8 +147,7 @@ export class Pool {
   private takeIdle(): Slot | undefined {
     const now = Date.now();
     for (let slot = this.idle.pop(); slot; slot = this.idle.pop()) {
-      clearTimeout(slot.idleTimer);
-      slot.idleTimer = undefined;
+      // The idle timer stays armed: it ignores a leased slot and is re-armed on release.
       if (slot.conn.alive && now < slot.expiresAt) {
         this.handingOver++;
         return slot;
@@ -178,8 +182,7 @@ export class Pool {
   }
 
   /** A connection idle longer than the threshold (a Lambda freeze) is pinged under a short timeout. */
-  private async ready(slot: Slot): Promise<boolean> {
-    if (Date.now() - slot.lastUsedAt < this.options.validateAfterIdleMs) return true;
+  private async validate(slot: Slot): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     try {
       const ping = slot.conn.query('SELECT 1', undefined, { rowMode: 'array', rawTemporal: false });

@@ -20,7 +20,7 @@ import type { DbLogger } from './log';
 import type { Lease } from './pool';
 import { backoffMs, isRetryableConflict, sleep, type RetryPolicy } from './retry';
 import type { SessionSummary } from './stats';
-import { StatementRunner, type StatementTally } from './statement';
+import { StatementRunner, type StatementGuard, type StatementTally } from './statement';
 import { beginStatement, clampToDeadline, type BeginOptions, type IsolationLevel } from './timeouts';
 import { Transaction, type TransactionCallback } from './transaction';
 
@@ -50,9 +50,11 @@ export type BatchOptions = TransactionOptions;
 
 const EMPTY: QueryResult = { rows: [], rowCount: null };
 
-type OpenUnit = { abort: (err: DbError) => void; openedAt: Error };
+type OpenUnit = { abort: (err: DbError) => void; openedAt: Error | undefined };
 /** A statement from the moment it is asked for: `lease` is set while it runs; `abandonedBy` when the session's end took it. */
-type RunningStatement = { lease: Lease | undefined; text: string; openedAt: Error; abandonedBy?: DbError };
+type RunningStatement = { lease: Lease | undefined; text: string; openedAt: Error | undefined; abandonedBy?: DbError };
+
+const NO_STACK = 'not captured (set DB_LEAK_STACKS=true; stacks are now on for this container)';
 
 let nextSessionId = 1;
 
@@ -68,6 +70,8 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   private readonly summary = { transactions: 0, rollbacks: 0, retries: 0, acquireWaitMs: 0, leaks: 0 };
   private readonly logger: DbLogger;
   private drizzleDb: PgRemoteDatabase<S> | undefined;
+  /** The limits of a session-level statement; built once, not per statement. */
+  private readonly statementGuard: StatementGuard;
 
   /** @internal */
   constructor(
@@ -78,6 +82,11 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     this.deadlineAt = Math.min(byConfig, options.deadline ?? byConfig);
     this.logger = options.logger ?? core.logger;
     this.runner = new StatementRunner(core);
+    this.statementGuard = {
+      statementMs: core.config.statementTimeoutMs,
+      deadlineAt: this.deadlineAt,
+      deadlineError: () => new DeadlineExceededError('session deadline passed during a statement'),
+    };
   }
 
   /** Milliseconds left before the session's deadline. */
@@ -154,27 +163,50 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     const started = performance.now();
     this.core.counters.sessions++;
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = new DeadlineExceededError(`session deadline passed (${this.options.name ?? 'session'})`);
-        this.core.note(err);
-        this.abortAll(err);
-        reject(err);
-      }, Math.max(0, this.deadlineAt - Date.now()));
-    });
     let failure: unknown;
     try {
-      return await Promise.race([fn(this), deadline]);
+      // One promise settled by fn or by the deadline, whichever comes first (cheaper than Promise.race).
+      return await new Promise<T>((resolve, reject) => {
+        timer = setTimeout(() => {
+          const err = new DeadlineExceededError(`session deadline passed (${this.options.name ?? 'session'})`);
+          this.core.note(err);
+          this.abortAll(err);
+          reject(err);
+        }, Math.max(0, this.deadlineAt - Date.now()));
+        let work: Promise<T>;
+        try {
+          work = fn(this);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        // Leaks are taken the moment fn settles, before any later microtask can send a forgotten statement.
+        Promise.resolve(work).then(
+          (value) => {
+            this.end();
+            resolve(value);
+          },
+          (err: unknown) => {
+            this.end();
+            reject(err);
+          },
+        );
+      });
     } catch (err) {
       failure = err;
       throw err;
     } finally {
       clearTimeout(timer);
-      deadline.catch(() => undefined);
-      this.closed = true;
-      this.repairLeaks();
+      this.end();
       this.logSummary(started, failure);
     }
+  }
+
+  /** Closes the session once: whatever fn left behind is repaired and reported. */
+  private end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.repairLeaks();
   }
 
   private async transactionOnce<T>(fn: TransactionCallback<T, S>, options: TransactionOptions): Promise<T> {
@@ -182,16 +214,18 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     const limitMs = options.timeoutMs ?? cfg.transactionTimeoutMs;
     const deadlineAt = Math.min(Date.now() + limitMs, this.deadlineAt);
     const sessionBinds = deadlineAt === this.deadlineAt;
+    // One error per unit: the unit's timer and its statement guard may both fire; it is counted once.
+    let timedOut: TimeoutError | undefined;
     const deadlineError = () =>
-      sessionBinds
+      (timedOut ??= sessionBinds
         ? new DeadlineExceededError('session deadline passed during a transaction; rolled back')
-        : new TransactionTimeoutError(`transaction exceeded ${limitMs} ms; rolled back`, { limitMs });
+        : new TransactionTimeoutError(`transaction exceeded ${limitMs} ms; rolled back`, { limitMs }));
 
     // Registered before the first await: a transaction not yet begun when the session ends is a leak too, and the
     // stack still holds the caller's frames.
     let abandonedBy: DbError | undefined;
     let stop: (err: DbError) => void = (err) => void (abandonedBy ??= err);
-    const unit: OpenUnit = { abort: (err) => stop(err), openedAt: new Error('transaction opened here') };
+    const unit: OpenUnit = { abort: (err) => stop(err), openedAt: this.stackHere('transaction opened here') };
     this.openUnits.add(unit);
     const { tx, lease } = await this.begin(options, deadlineAt, deadlineError).catch((err: unknown) => {
       this.openUnits.delete(unit);
@@ -305,11 +339,11 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
 
   private async execute(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
     this.assertOpen();
-    const deadlineError = () => new DeadlineExceededError('session deadline passed during a statement');
-    const guard = { statementMs: this.core.config.statementTimeoutMs, deadlineAt: this.deadlineAt, deadlineError };
+    const guard = this.statementGuard;
+    const deadlineError = guard.deadlineError;
     // Tracked before the first await: a statement still waiting for its connection when the session ends is a
     // leak too (never sent), and the stack still holds the caller's frames.
-    const running: RunningStatement = { lease: undefined, text, openedAt: new Error('statement started here') };
+    const running: RunningStatement = { lease: undefined, text, openedAt: this.stackHere('statement started here') };
     this.running.add(running);
     try {
       for (let attempt = 1; ; attempt++) {
@@ -385,13 +419,13 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   /** Whatever fn left open is a leak: rolled back (by destroying the connection), counted and logged. */
   private repairLeaks(): void {
     for (const u of this.openUnits) {
-      this.leak('transaction still open when the session ended; rolled back', { openedAt: u.openedAt.stack });
+      this.leak('transaction still open when the session ended; rolled back', { openedAt: u.openedAt?.stack ?? NO_STACK });
       u.abort(new SessionClosedError('transaction abandoned: the session ended before it finished (missing await?)'));
     }
     for (const r of this.running) {
       this.leak(r.lease ? 'statement still running when the session ended; cancelled' : 'statement not yet sent when the session ended; dropped', {
         statement: fingerprint(r.text).text,
-        openedAt: r.openedAt.stack,
+        openedAt: r.openedAt?.stack ?? NO_STACK,
       });
       this.takeStatement(r, new SessionClosedError('statement abandoned: the session ended before it finished (missing await?)'));
     }
@@ -406,7 +440,14 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     this.core.pool.release(r.lease.conn, true);
   }
 
+  /** Where a unit was opened, when leak stacks are on (a stack costs microseconds on every unit). */
+  private stackHere(label: string): Error | undefined {
+    return this.core.leakStacks.on ? new Error(label) : undefined;
+  }
+
   private leak(message: string, fields: Record<string, unknown>): void {
+    // From the first leak on, this container records where units open, so the next report names the caller.
+    this.core.leakStacks.on = true;
     this.summary.leaks++;
     this.core.pool.leaks++;
     this.logger.error(`leak: ${message}`, { session: this.id, name: this.options.name, ...fields });

@@ -18,11 +18,16 @@ describe.each(targets)('simultaneous queries ($name)', (target) => {
 
     // Assess
     expect(rows.map((r) => r.rows[0]!.n)).toEqual(Array.from({ length: 12 }, (_, i) => i));
-    const connections = new Set(rows.map((r) => r.rows[0]!.pid)).size;
-    expect(connections).toBeLessThanOrEqual(db.config.poolMax);
+    const { created } = db.stats().pool;
+    expect(created).toBeLessThanOrEqual(db.config.poolMax);
     expect(db.stats().pool).toMatchObject({ acquired: 0, waiting: 0, leaks: 0 });
     if (!supports(target, 'concurrentConnections', db)) return;
-    expect(connections).toBeGreaterThan(1);
+    expect(created).toBeGreaterThan(1);
+    // The server agrees where a backend pid identifies one of our connections (behind a pooler it does not).
+    if (!supports(target, 'serverAdmin', db)) return;
+    const backends = new Set(rows.map((r) => r.rows[0]!.pid)).size;
+    expect(backends).toBeGreaterThan(1);
+    expect(backends).toBeLessThanOrEqual(created);
   });
 
   it('runs the reads of one session in parallel on the server', async () => {

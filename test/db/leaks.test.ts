@@ -16,13 +16,37 @@ describe.each(targets)('leaks ($name)', (target) => {
 
   async function prepare() {
     const logger = captureLogger();
-    const db = h().createDb({ logger, poolMax: 2 });
+    const db = h().createDb({ logger, poolMax: 2, leakStacks: true });
     const table = randomName('leak');
     await h().sql(db, `CREATE TABLE ${table} (id int)`);
     const count = async () => Number((await h().sql<{ n: string }>(db, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
     const leakLines = () => logger.lines.filter((l) => l.level === 'error' && l.message.startsWith('leak:'));
     return { db, table, count, leakLines };
   }
+
+  it('without DB_LEAK_STACKS reports the first leak by name and captures stacks from then on', async () => {
+    // Prepare
+    const logger = captureLogger();
+    const db = h().createDb({ logger, poolMax: 2, leakStacks: false });
+    const table = randomName('leak');
+    await h().sql(db, `CREATE TABLE ${table} (id int)`);
+    const leakLines = () => logger.lines.filter((l) => l.level === 'error' && l.message.startsWith('leak:'));
+
+    // Act: two sessions that each forget to await a read
+    for (let i = 0; i < 2; i++) {
+      let leaked: Promise<unknown> | undefined;
+      await db.session(async (s) => {
+        leaked = settle(s.query(`SELECT count(*) FROM ${table}`));
+      }, { name: 'forgetful' });
+      await leaked;
+    }
+
+    // Assess
+    expect(leakLines()).toHaveLength(2);
+    expect(leakLines()[0]!.fields.name).toBe('forgetful');
+    expect(String(leakLines()[0]!.fields.openedAt)).toContain('DB_LEAK_STACKS');
+    expect(String(leakLines()[1]!.fields.openedAt)).toContain('leaks.test.ts');
+  });
 
   it('rolls back a transaction started without await (not yet begun when the session ended)', async () => {
     // Prepare

@@ -385,4 +385,26 @@ describe('data api endpoint: batches and transactions', () => {
     expect((error as Error).message).toBe(`Transaction ${transactionId} is not found`);
     expect(await adminQuery('SELECT id FROM items WHERE id = 40', [], db.name)).toEqual([]);
   });
+
+  it('forgets a transaction whose backend was terminated, and keeps serving', async () => {
+    // Prepare
+    const { transactionId } = await client.send(new BeginTransactionCommand({ ...ARNS, database: db.name }));
+    const held = await execute({ sql: 'SELECT pg_backend_pid() AS pid', transactionId });
+    const pid = held.records?.[0]?.[0]?.longValue;
+
+    // Act: the backend dies while the transaction is idle (as idle_in_transaction_session_timeout does).
+    const [terminated] = await adminQuery<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
+    const later = await eventually(
+      () => execute({ sql: 'SELECT 1', transactionId }).catch((e: unknown) => e),
+      (r) => r instanceof Error && r.message.endsWith('is not found'),
+    );
+    const fresh = await execute({ sql: 'SELECT 2 AS n' });
+
+    // Assess
+    expect(pid).toBeGreaterThan(0);
+    expect(terminated?.ok).toBe(true);
+    expect(later).toBeInstanceOf(BadRequestException);
+    expect((later as Error).message).toBe(`Transaction ${transactionId} is not found`);
+    expect(fresh.records).toEqual([[{ longValue: 2 }]]);
+  });
 });

@@ -1,15 +1,14 @@
 // A plain `pg` client through PgBouncer (scripts/pgbouncer.sh) in transaction pooling mode.
 // In CI (CI=true) PgBouncer not starting fails these tests; elsewhere they are skipped.
+// The shared instance on 6432 serves other test files in parallel: this file only ever starts it
+// (idempotent); anything that restarts or stops a PgBouncer uses a private one (startBouncer).
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { createTestDatabase, PG_USER, randomName, type TestDatabase } from '../support/postgres.js';
+import { startBouncer } from '../support/pgbouncer.js';
+import { createTestDatabase, PG_USER, type TestDatabase } from '../support/postgres.js';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('../../scripts/pgbouncer.sh', import.meta.url));
@@ -19,24 +18,13 @@ const inCi = process.env.CI === 'true';
 let db: TestDatabase;
 let unavailable: string | undefined;
 
-/** Runs the script; `env` moves it to another port/folder (PGBOUNCER_PORT, PGBOUNCER_DIR). */
-async function pgbouncer(command: 'start' | 'stop' | 'restart', env: Record<string, string> = {}): Promise<void> {
-  await run('bash', [SCRIPT, command], { timeout: 120_000, env: { ...process.env, ...env } });
+/** Starts the shared instance unless it already runs; there is deliberately no stop or restart here. */
+async function startSharedBouncer(): Promise<void> {
+  await run('bash', [SCRIPT, 'start'], { timeout: 120_000 });
 }
 
 function bouncerClient(extra: pg.ClientConfig = {}): pg.Client {
   return new pg.Client({ ...BOUNCER, user: PG_USER, database: db.name, ...extra });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Fails in CI, skips elsewhere, when PgBouncer could not be started. */
@@ -49,7 +37,7 @@ function requireBouncer(context: TestContext): void {
 beforeAll(async () => {
   db = await createTestDatabase('bouncer');
   try {
-    await pgbouncer('start');
+    await startSharedBouncer();
   } catch (error) {
     unavailable = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
   }
@@ -103,18 +91,17 @@ describe('pgbouncer', () => {
   it('comes back after a restart', async (context) => {
     requireBouncer(context);
     // Prepare: a private instance (own port and folder) so the restart hurts no other test.
-    const env = { PGBOUNCER_PORT: String(await freePort()), PGBOUNCER_DIR: path.join(tmpdir(), randomName('pgbouncer')) };
-    await pgbouncer('start', env);
-    const port = Number(env.PGBOUNCER_PORT);
-    const before = bouncerClient({ port });
+    const bouncer = await startBouncer();
+    const before = bouncerClient({ port: bouncer.port });
     before.on('error', () => undefined);
-    await before.connect();
 
     try {
+      await before.connect();
+
       // Act
-      await pgbouncer('restart', env);
+      await bouncer.restart();
       const lost = await before.query('SELECT 1').catch((e: unknown) => e);
-      const after = bouncerClient({ port });
+      const after = bouncerClient({ port: bouncer.port });
       await after.connect();
       const result = await after.query('SELECT 2 AS two');
       await after.end();
@@ -123,8 +110,7 @@ describe('pgbouncer', () => {
       expect(lost).toBeInstanceOf(Error);
       expect(result.rows).toEqual([{ two: 2 }]);
     } finally {
-      await pgbouncer('stop', env).catch(() => undefined);
-      rmSync(env.PGBOUNCER_DIR, { recursive: true, force: true });
+      await bouncer.stop();
     }
   });
 });

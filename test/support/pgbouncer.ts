@@ -1,5 +1,5 @@
 // A PgBouncer of a test's own: scripts/pgbouncer.sh on a free port and folder, so restarting or loading it
-// disturbs no other test (the shared one on 6432 may be restarted by test/peers/pgbouncer.test.ts).
+// disturbs no other test (the shared one on 6432 is only ever started, never stopped or restarted).
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';

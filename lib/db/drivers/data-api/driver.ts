@@ -2,7 +2,7 @@
 // Interactive transactions yes (BeginTransaction / ExecuteStatement with transactionId / Commit / Rollback),
 // savepoints no (nested transactions are refused), timeouts as transaction-local settings after BeginTransaction.
 import type { RDSDataClient, RDSDataClientConfig } from '@aws-sdk/client-rds-data';
-import type { Driver, DriverCapabilities, DriverConnection } from '../../driver';
+import type { DriverConnection, DriverImplementation } from '../../driver';
 import { DataApiConnection, type Commands, type DataApiTarget } from './connection';
 
 export type DataApiDriverOptions = DataApiTarget & {
@@ -15,18 +15,8 @@ export type DataApiDriverOptions = DataApiTarget & {
 
 type Loaded = { client: RDSDataClient; commands: Commands };
 
-export class DataApiDriver implements Driver {
+export class DataApiDriver implements DriverImplementation {
   readonly name = 'data-api';
-  readonly capabilities: DriverCapabilities = {
-    interactiveTransactions: true,
-    savepoints: false,
-    concurrentConnections: true,
-    setLocalTimeouts: true,
-    serverEnforcedTimeouts: true,
-    stateless: true,
-    // The service passes PostgreSQL's error as text: no constraint/table/column fields (only the SQLSTATE is read).
-    errorDetails: false,
-  };
   private loaded: Promise<Loaded> | undefined;
 
   constructor(private readonly options: DataApiDriverOptions) {}

@@ -1,6 +1,6 @@
 // Neon's SQL over HTTP (neon()): reads as single requests, writes as batches (one request, one transaction).
 // No interactive transactions: createDatabase refuses this driver unless transactions: 'batch-only' is declared.
-import type { Driver, DriverCapabilities, DriverConnection } from '../../driver';
+import type { DriverConnection, DriverImplementation } from '../../driver';
 import { NeonHttpConnection, type NeonSql } from './connection';
 
 export type NeonHttpDriverOptions = {
@@ -10,17 +10,8 @@ export type NeonHttpDriverOptions = {
   fetchEndpoint: string | undefined;
 };
 
-export class NeonHttpDriver implements Driver {
+export class NeonHttpDriver implements DriverImplementation {
   readonly name = 'neon-http';
-  readonly capabilities: DriverCapabilities = {
-    interactiveTransactions: false,
-    savepoints: false,
-    concurrentConnections: true,
-    // A batch carries its timeouts as transaction-local settings in the same request.
-    setLocalTimeouts: true,
-    serverEnforcedTimeouts: true,
-    stateless: true,
-  };
   private library: Promise<{ sql: NeonSql; route: () => void }> | undefined;
 
   constructor(private readonly options: NeonHttpDriverOptions) {

@@ -3,7 +3,7 @@
 // on the library's global neonConfig.
 import type { Client } from '@neondatabase/serverless';
 import type WebSocket from 'ws';
-import type { Driver, DriverCapabilities, DriverConnection } from '../../driver';
+import type { DriverConnection, DriverImplementation } from '../../driver';
 import { clientConfig, connectWithin, type ClientOptions } from '../pg/connect';
 import { NeonWsConnection } from './connection';
 
@@ -19,19 +19,11 @@ export type NeonWsDriverOptions = ClientOptions & { ws: NeonWsSettings };
 
 type Library = { Client: typeof Client; WebSocket: typeof WebSocket };
 
-export class NeonWsDriver implements Driver {
+export class NeonWsDriver implements DriverImplementation {
   readonly name = 'neon-ws';
-  readonly capabilities: DriverCapabilities;
   private library: Promise<Library> | undefined;
 
   constructor(private readonly options: NeonWsDriverOptions) {
-    this.capabilities = {
-      interactiveTransactions: true,
-      savepoints: true,
-      concurrentConnections: true,
-      setLocalTimeouts: options.profile.setLocal,
-      serverEnforcedTimeouts: true,
-    };
     // The URL (and its password) must not be reachable by enumeration or inspection of the driver.
     Object.defineProperty(this, 'options', { enumerable: false });
   }

@@ -1,28 +1,25 @@
 // node-postgres driver: TCP connections shaped by the proxy profile.
-import pg from 'pg';
-import type { Driver, DriverCapabilities, DriverConnection } from '../../driver';
+import type pg from 'pg';
+import type { DriverConnection, DriverImplementation } from '../../driver';
 import { clientConfig, connectWithin, type ClientOptions } from './connect';
 import { PgConnection } from './connection';
 
 export type PgDriverOptions = ClientOptions;
 
-export class PgDriver implements Driver {
+export class PgDriver implements DriverImplementation {
   readonly name = 'pg';
-  readonly capabilities: DriverCapabilities;
+  private library: Promise<typeof pg> | undefined;
 
   constructor(private readonly options: PgDriverOptions) {
-    this.capabilities = {
-      interactiveTransactions: true,
-      savepoints: true,
-      concurrentConnections: true,
-      setLocalTimeouts: options.profile.setLocal,
-      serverEnforcedTimeouts: true,
-    };
     // The URL (and its password) must not be reachable by enumeration or inspection of the driver.
     Object.defineProperty(this, 'options', { enumerable: false });
   }
 
   async connect(timeoutMs: number): Promise<DriverConnection> {
+    // Imported on first use, not statically: a bundle that leaves pg external (functions on another driver)
+    // must still load, and a static import of an external package is hoisted to the bundle's top.
+    this.library ??= import('pg').then((m) => m.default);
+    const pg = await this.library;
     const client = new pg.Client(clientConfig(this.options));
     await connectWithin(client, timeoutMs);
     return new PgConnection(client);

@@ -1,7 +1,9 @@
 // Type parsing: drizzle's column mappers expect temporal values as the server's text.
-import pg from 'pg';
+// From pg-types (node-postgres's own parser registry, the module `pg.types` is) rather than from pg: the
+// neon-http and data-api drivers parse with it too, and their bundles leave pg out.
+import types from 'pg-types';
 
-const { builtins } = pg.types;
+const { builtins } = types;
 // OIDs of temporal types and their arrays (pg has no builtins entry for the array OIDs).
 const TEMPORAL = new Set<number>([
   builtins.DATE, builtins.TIMESTAMP, builtins.TIMESTAMPTZ, builtins.INTERVAL, builtins.TIME, builtins.TIMETZ,
@@ -14,13 +16,13 @@ const identity = (v: string) => v;
 export const rawTemporalTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (TEMPORAL.has(oid)) return identity;
-    return pg.types.getTypeParser(oid, format);
+    return types.getTypeParser(oid, format);
   },
 };
 
 /** pg's own parsers, for drivers that parse text themselves (neon-http): same values as the pg driver. */
 export const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
-    return pg.types.getTypeParser(oid, format);
+    return types.getTypeParser(oid, format);
   },
 };

@@ -1,6 +1,6 @@
 // PGlite driver: one embedded PostgreSQL (WASM) per database; the pool of size 1 gives exclusive access.
 import type { PGlite } from '@electric-sql/pglite';
-import type { Driver, DriverCapabilities, DriverConnection } from '../../driver';
+import type { DriverConnection, DriverImplementation } from '../../driver';
 import { PgliteConnection } from './connection';
 
 export type PgliteDriverOptions = {
@@ -8,16 +8,8 @@ export type PgliteDriverOptions = {
   dataDir: string | undefined;
 };
 
-export class PgliteDriver implements Driver {
+export class PgliteDriver implements DriverImplementation {
   readonly name = 'pglite';
-  readonly capabilities: DriverCapabilities = {
-    interactiveTransactions: true,
-    savepoints: true,
-    concurrentConnections: false,
-    setLocalTimeouts: true,
-    // Single-threaded WASM: statement_timeout and lock_timeout never fire (and there is no second session to wait on).
-    serverEnforcedTimeouts: false,
-  };
   private instance: Promise<PGlite> | undefined;
   /** Cleanup of a destroyed connection, finished before the next connection is handed out. */
   private cleanup: Promise<unknown> = Promise.resolve();

@@ -1,0 +1,81 @@
+// The RDS Data API (the real AWS SDK) through the local endpoint (dev/peers): the layer vs RDSDataClient used
+// directly (ExecuteStatement; BeginTransaction / ExecuteStatement / CommitTransaction). Calls counted by the endpoint.
+import {
+  BeginTransactionCommand,
+  CommitTransactionCommand,
+  ExecuteStatementCommand,
+  RDSDataClient,
+  RollbackTransactionCommand,
+} from '@aws-sdk/client-rds-data';
+import { startDataApiEndpoint } from '../../dev/peers/data-api-endpoint';
+import { createDatabase } from '../../lib/db';
+import { POOL_SIZE } from '../db/open';
+import { quietLogger } from '../support/quiet-logger';
+import type { DriverTarget, Sides } from './target';
+import { layerRead, layerWrite } from './workload';
+
+const TARGET = {
+  resourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:local',
+  secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:local',
+};
+
+/** workload's INSERT in the Data API's named-parameter form (the layer rewrites $1 to :p1 the same way). */
+const RAW_INSERT = 'INSERT INTO bench_items (v) VALUES (:p1)';
+
+export const dataApi: DriverTarget = {
+  name: 'data-api',
+  writeName: 'write transaction',
+  inProcessPeer: true,
+  calls: { read: 2_000, write: 800 },
+  // DRIVERS.md: the service has no BEGIN options, so the transaction's server timeouts are one
+  // `SELECT set_config(..., true)` ExecuteStatement right after BeginTransaction (a second one, SET TRANSACTION,
+  // only with isolation or readOnly). No expectation: the count is reported.
+  writeCost: { label: 'API calls per transaction (1 INSERT; layer adds the set_config timeouts call)', unit: 'calls' },
+  async setup(tdb) {
+    const endpoint = await startDataApiEndpoint();
+    const target = { ...TARGET, database: tdb.name };
+
+    const open = async (): Promise<Sides> => {
+      const db = createDatabase({
+        driver: 'data-api',
+        dataApiResourceArn: target.resourceArn,
+        dataApiSecretArn: target.secretArn,
+        dataApiDatabase: target.database,
+        dataApiEndpoint: endpoint.url,
+        poolMax: POOL_SIZE,
+        logger: quietLogger,
+        env: {},
+      });
+      // Configured like the layer's client: one attempt per call, a local endpoint that accepts any signature.
+      const client = new RDSDataClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+      // Column names come with the metadata: without it a raw caller gets nameless values (the layer asks for it too).
+      const rawRead = () => client.send(new ExecuteStatementCommand({ ...target, sql: 'SELECT 1', includeResultMetadata: true }));
+      const rawWrite = async () => {
+        const { transactionId } = await client.send(new BeginTransactionCommand(target));
+        try {
+          await client.send(new ExecuteStatementCommand({ ...target, transactionId, sql: RAW_INSERT, parameters: [{ name: 'p1', value: { longValue: 1 } }] }));
+          await client.send(new CommitTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId }));
+        } catch (err) {
+          await client.send(new RollbackTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId })).catch(() => undefined);
+          throw err;
+        }
+      };
+      return {
+        read: { layer: layerRead(db), raw: rawRead },
+        write: { layer: layerWrite(db), raw: rawWrite },
+        close: async () => {
+          await db.close();
+          client.destroy();
+        },
+      };
+    };
+    return {
+      open,
+      counted: async () => {
+        const sides = await open();
+        return { sides, count: endpoint.requests, close: sides.close };
+      },
+      close: () => endpoint.close(),
+    };
+  },
+};

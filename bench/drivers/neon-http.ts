@@ -1,0 +1,57 @@
+// neon() over the local SQL-over-HTTP endpoint (dev/peers): the layer (transactions: 'batch-only', writes as
+// session.batch) vs neon() used directly, writes as sql.transaction([...]). Requests counted by the endpoint.
+import { neon, neonConfig } from '@neondatabase/serverless';
+import { startNeonHttpEndpoint } from '../../dev/peers/neon-http-endpoint';
+import { createDatabase } from '../../lib/db';
+import { POOL_SIZE } from '../db/open';
+import { quietLogger } from '../support/quiet-logger';
+import type { DriverTarget, Sides } from './target';
+import { INSERT, layerRead } from './workload';
+
+export const neonHttp: DriverTarget = {
+  name: 'neon-http',
+  writeName: 'write batch',
+  inProcessPeer: true,
+  calls: { read: 3_000, write: 2_500 },
+  writeCost: { label: 'HTTP requests per batch (1 INSERT)', unit: 'requests', expected: { layer: 1, raw: 1 } },
+  async setup(tdb) {
+    const endpoint = await startNeonHttpEndpoint();
+    // Process-wide in the library: the raw side uses it as set here; the layer sets the same value per request.
+    const saved = neonConfig.fetchEndpoint;
+    neonConfig.fetchEndpoint = endpoint.url;
+
+    const open = async (): Promise<Sides> => {
+      const db = createDatabase({
+        url: tdb.url,
+        driver: 'neon-http',
+        transactions: 'batch-only',
+        applicationName: tdb.applicationName,
+        neonFetchEndpoint: endpoint.url,
+        poolMax: POOL_SIZE,
+        logger: quietLogger,
+        env: {},
+      });
+      // fullResults, as the layer asks for: both sides get rows and rowCount.
+      const sql = neon(tdb.url, { fullResults: true });
+      return {
+        read: { layer: layerRead(db), raw: () => sql.query('SELECT 1') },
+        write: {
+          layer: () => db.session((s) => s.batch([{ text: INSERT, params: [1] }])),
+          raw: () => sql.transaction([sql.query(INSERT, [1])]),
+        },
+        close: () => db.close(),
+      };
+    };
+    return {
+      open,
+      counted: async () => {
+        const sides = await open();
+        return { sides, count: endpoint.requests, close: sides.close };
+      },
+      close: async () => {
+        neonConfig.fetchEndpoint = saved;
+        await endpoint.close();
+      },
+    };
+  },
+};

@@ -1,0 +1,115 @@
+// Soil step, 5 regions x 256 miners (1,280 predictions, four 11x11 grids each), three sides on the same
+// freshly restored state, interleaved:
+// - batched: runSoilStep as scheduled (chunks of 256, each one transaction: select due + truth, one
+//   statement moving the scored predictions into history server-side, score-row lock + read + upsert);
+// - per-row: runSoilStep({ perRow: true }), the comparison path (a history INSERT and a DELETE per prediction);
+// - hand-written: the same work on raw node-postgres in ONE transaction with ONE multi-row history INSERT
+//   (see hand-written-soil.ts).
+// Whole-step time covers everything each side does from start to commit (the layer's session included);
+// the write phase is the time in the statements that write history or delete predictions, taken by the
+// same statement clock on every side.
+import { runSoilStep } from '../../lib/tasks';
+import { figure, type Figure } from '../support/figures';
+import { scaled } from '../support/measure';
+import { summarize } from '../support/stats';
+import type { SuiteContext } from '../support/suite';
+import { assertSameEndState, soilEndState } from './end-state';
+import { keepSeed } from './fresh-state';
+import { freshRuns, type FreshVariant, type TimedRun } from './fresh-runs';
+import { handWrittenSoilStep, SOIL_PHASES } from './hand-written-soil';
+import type { StepsEnv } from './open';
+import { MINERS, seedSoilWork, SOIL_NOW, SOIL_PREDICTIONS, SOIL_REGIONS } from './seed';
+import { StatementClock } from './statement-clock';
+
+const REPETITIONS = 7;
+/** "At least 10x faster than the per-row path": batched time / per-row time. */
+const PER_ROW_RATIO = 0.1;
+/** "At least 0.7x the speed of the hand-written baseline": batched time / hand-written time <= 1 / 0.7. */
+const HAND_WRITTEN_RATIO = 1 / 0.7;
+
+type SoilRun = { writeMs: number; readDueMs: number; roundTrips: number };
+
+export async function soilStepFigures(env: StepsEnv, ctx: SuiteContext): Promise<Figure[]> {
+  ctx.log(`soil: seeding ${SOIL_REGIONS} regions x ${MINERS} miners (${SOIL_PREDICTIONS} predictions, four 11x11 grids each)`);
+  await env.db.session(seedSoilWork);
+  const fresh = await keepSeed(env.raw, { kept: ['soil_predictions'], emptied: ['soil_history', 'score_rows'] });
+
+  const step = (perRow: boolean) => async (): Promise<SoilRun> => {
+    const clock = new StatementClock(SOIL_PHASES);
+    const summary = await env.db.session((s) => runSoilStep(clock.session(s), { now: SOIL_NOW, perRow }));
+    if (summary.scored !== SOIL_PREDICTIONS) throw new Error(`soil step scored ${summary.scored} of ${SOIL_PREDICTIONS}`);
+    return { writeMs: clock.phaseMs.write, readDueMs: clock.phaseMs.readDue, roundTrips: summary.roundTrips };
+  };
+  const handWritten = async (): Promise<SoilRun> => {
+    const clock = new StatementClock(SOIL_PHASES);
+    const written = await handWrittenSoilStep(clock.sql(env.rawSql), SOIL_NOW);
+    if (written !== SOIL_PREDICTIONS) throw new Error(`hand-written soil step wrote ${written} of ${SOIL_PREDICTIONS}`);
+    return { writeMs: clock.phaseMs.write, readDueMs: clock.phaseMs.readDue, roundTrips: clock.statements };
+  };
+  const variants: FreshVariant<SoilRun>[] = [
+    { name: 'batched', run: step(false) },
+    { name: 'per-row', run: step(true) },
+    { name: 'hand-written', run: handWritten },
+  ];
+
+  // One unmeasured run each (JIT, connections, plan caches), and the proof that all three do the same work.
+  const states: Record<string, string> = {};
+  for (const v of variants) {
+    await fresh.restore();
+    await v.run();
+    states[v.name] = await soilEndState(env.rawSql);
+  }
+  assertSameEndState(states);
+  ctx.log(`soil: all sides end in the same state: ${states.batched}`);
+
+  const repetitions = scaled(REPETITIONS, ctx.scale, 5);
+  const runs = await freshRuns(variants, { repetitions, fresh, log: ctx.log, label: 'soil' });
+  const total = (name: string) => medianOf(runs[name]!, (r) => r.ms);
+  const write = (name: string) => medianOf(runs[name]!, (r) => r.result.writeMs);
+  const readDue = (name: string) => medianOf(runs[name]!, (r) => r.result.readDueMs);
+  const trips = (name: string) => medianOf(runs[name]!, (r) => r.result.roundTrips);
+  const of = `median of ${repetitions} fresh runs`;
+
+  return [
+    figure({
+      name: `soil 5x256 whole step: batched (value) vs per-row path (baseline), ratio = batched/per-row, ${of}`,
+      value: total('batched'),
+      baseline: total('per-row'),
+      unit: 'ms',
+      goals: [{ on: 'ratio', op: '<=', limit: PER_ROW_RATIO }],
+    }),
+    figure({
+      name: `soil 5x256 whole step: batched (value) vs hand-written raw pg, 1 tx: due+truth SELECTs, 1 multi-row history INSERT, 1 DELETE, score-row upsert (baseline), ${of}`,
+      value: total('batched'),
+      baseline: total('hand-written'),
+      unit: 'ms',
+      goals: [{ on: 'ratio', op: '<=', limit: HAND_WRITTEN_RATIO }],
+    }),
+    figure({
+      name: `soil 5x256 write phase (history writes + prediction deletes): batched step's 5 move statements (value) vs hand-written 1 multi-row INSERT + 1 DELETE (baseline), ${of}`,
+      value: write('batched'),
+      baseline: write('hand-written'),
+      unit: 'ms',
+      goals: [{ on: 'ratio', op: '<=', limit: HAND_WRITTEN_RATIO }],
+    }),
+    figure({ name: 'soil 5x256 write phase: per-row path (value) vs hand-written (baseline)', value: write('per-row'), baseline: write('hand-written'), unit: 'ms' }),
+    // The floor every side shares: most of it is parsing the due grids' float8[] text on the client.
+    figure({
+      name: 'soil 5x256 read phase (SELECT of the due predictions, grids parsed on the client): batched step, 5 chunks (value) vs hand-written, 1 SELECT (baseline)',
+      value: readDue('batched'),
+      baseline: readDue('hand-written'),
+      unit: 'ms',
+    }),
+    figure({
+      name: 'soil 5x256 round trips per step: batched (value, step summary) vs hand-written raw pg (baseline, statements + BEGIN/COMMIT)',
+      value: trips('batched'),
+      baseline: trips('hand-written'),
+      unit: 'round trips',
+    }),
+    figure({ name: 'soil 5x256 round trips per step: per-row path (value) vs batched (baseline), step summaries', value: trips('per-row'), baseline: trips('batched'), unit: 'round trips' }),
+  ];
+}
+
+function medianOf<R>(runs: readonly TimedRun<R>[], pick: (r: TimedRun<R>) => number): number {
+  return summarize(runs.map(pick)).median;
+}
