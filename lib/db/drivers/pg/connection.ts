@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
 import { sendCancelRequest } from './cancel';
-import { rawTemporalTypes } from './types';
+import { pgTypes, rawTemporalTypes } from './types';
 
 let nextId = 1;
 const CANCEL_TIMEOUT_MS = 1_000;
@@ -30,7 +30,7 @@ export class PgConnection implements DriverConnection {
   }
 
   async query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
-    const config: pg.QueryConfig & { rowMode?: 'array'; types?: typeof rawTemporalTypes } = { text, values: params as unknown[] | undefined };
+    const config: pg.QueryConfig & { rowMode?: 'array'; types?: typeof pgTypes } = { text, values: params as unknown[] | undefined, types: pgTypes };
     if (options.rowMode === 'array') config.rowMode = 'array';
     if (options.rawTemporal) config.types = rawTemporalTypes;
     const res = await this.client.query(config);
