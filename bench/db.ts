@@ -1,6 +1,7 @@
 // Suite "db": the database layer against raw node-postgres on the same server, in the same run.
 import { adminQuery, createTestDatabase } from '../test/support/postgres';
 import { sessionMemory } from './db/memory';
+import { CREATE_TABLE } from './drivers/workload';
 import { sessionRead } from './db/session-read';
 import { writeTransaction } from './db/write-transaction';
 import { defineSuite } from './support/suite';
@@ -12,7 +13,7 @@ export default defineSuite({
     try {
       // Commits do not wait for the disk: the comparison is about the layer's own cost, which an fsync would hide.
       await adminQuery(`ALTER DATABASE ${tdb.name} SET synchronous_commit = off`);
-      await adminQuery('CREATE TABLE bench_items (id bigserial PRIMARY KEY, v integer NOT NULL)', [], tdb.name);
+      await adminQuery(CREATE_TABLE, [], tdb.name);
       return [...(await sessionRead(tdb, ctx)), ...(await writeTransaction(tdb, ctx)), ...(await sessionMemory(tdb, ctx))];
     } finally {
       await tdb.drop();

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createDatabase, type Database } from '../../lib/db';
 import { PG_HOST, PG_PORT, type TestDatabase } from '../../test/support/postgres';
 import { interleaved, mergeRounds, scaled, type Variant, type VariantSamples } from '../support/measure';
-import { startCountingProxy } from '../support/proxy';
+import { startCountingProxy } from '../../test/support/counting-proxy';
 import { quietLogger } from '../support/quiet-logger';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';

@@ -1,17 +1,15 @@
 // A warm session doing one read vs pool.query on a raw pg.Pool: latency, client CPU, round trips.
 import { sql } from 'drizzle-orm';
-import type pg from 'pg';
 import type { Database } from '../../lib/db';
 import type { TestDatabase } from '../../test/support/postgres';
 import { figure, type Figure } from '../support/figures';
 import { scaled } from '../support/measure';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
+import { layerRead, rawRead } from '../drivers/workload';
 import { compareInRounds, roundTripsPerCall, standardComparison } from './open';
 
-const layerRead = (db: Database) => () => db.session((s) => s.query('SELECT 1'));
 const drizzleRead = (db: Database) => () => db.session((s) => s.db.execute(sql`select 1`));
-const rawRead = (pool: pg.Pool) => () => pool.query('SELECT 1');
 
 export async function sessionRead(tdb: TestDatabase, ctx: SuiteContext): Promise<Figure[]> {
   const o = standardComparison(ctx.scale);

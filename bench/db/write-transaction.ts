@@ -1,33 +1,12 @@
 // A short write transaction with every server-side timeout set (BEGIN + SET LOCAL in one round trip)
 // vs BEGIN; INSERT; COMMIT on a raw pg client: latency, client CPU, round trips.
-import type pg from 'pg';
-import type { Database } from '../../lib/db';
 import type { TestDatabase } from '../../test/support/postgres';
 import { figure, type Figure } from '../support/figures';
 import { scaled } from '../support/measure';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
+import { layerWrite, rawWrite, STATEMENTS_PLUS_TWO } from '../drivers/workload';
 import { compareInRounds, roundTripsPerCall, standardComparison } from './open';
-
-const INSERT = 'INSERT INTO bench_items (v) VALUES ($1)';
-/** One statement + BEGIN + COMMIT. */
-const EXPECTED_ROUND_TRIPS = 3;
-
-const layerWrite = (db: Database) => () => db.session((s) => s.transaction((tx) => tx.query(INSERT, [1])));
-
-const rawWrite = (pool: pg.Pool) => async () => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(INSERT, [1]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-};
 
 export async function writeTransaction(tdb: TestDatabase, ctx: SuiteContext): Promise<Figure[]> {
   const o = standardComparison(ctx.scale);
@@ -55,8 +34,8 @@ export async function writeTransaction(tdb: TestDatabase, ctx: SuiteContext): Pr
       baseline: trips.raw,
       unit: 'round trips',
       goals: [
-        { on: 'value', op: '==', limit: EXPECTED_ROUND_TRIPS },
-        { on: 'baseline', op: '==', limit: EXPECTED_ROUND_TRIPS },
+        { on: 'value', op: '==', limit: STATEMENTS_PLUS_TWO },
+        { on: 'baseline', op: '==', limit: STATEMENTS_PLUS_TWO },
       ],
     }),
   ];

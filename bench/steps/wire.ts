@@ -2,7 +2,7 @@
 // a connection opened and warmed before the count starts (the startup handshake is not the step's).
 import { createValidatorDatabase, type AnySession } from '../../lib/validator';
 import { PG_HOST, PG_PORT, type TestDatabase } from '../../test/support/postgres';
-import { startCountingProxy } from '../support/proxy';
+import { startCountingProxy } from '../../test/support/counting-proxy';
 import { quietLogger } from '../support/quiet-logger';
 import type { FreshState } from './fresh-state';
 

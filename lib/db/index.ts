@@ -8,6 +8,7 @@ export type { IsolationLevel } from './timeouts';
 export type { DbLogger, LogFields } from './log';
 export type { DatabaseStats, PoolCounters, LayerCounters, SessionSummary } from './stats';
 export { PROFILES, resolveProfile, detectProfile, refusal, type ProxyProfile, type ProfileChoice } from './profiles';
+export { segments, type Segment } from './sql-scan';
 export { roleTimeoutsSql, type RoleTimeouts } from './role-timeouts';
 export { fingerprint } from './fingerprint';
 export { redact } from './redact';

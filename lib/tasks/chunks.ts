@@ -65,6 +65,16 @@ export async function runChunks(
   return { chunks, roundTrips: tally.statements + 2 * transactions, stoppedBy };
 }
 
+/** The loop options from a step's own: the chunk budget bounded (named as the step calls it), reserve and hooks defaulted. */
+export function chunkLoopOptions(
+  options: { reserveMs?: number; hooks?: ChunkHooks },
+  maxChunks: number | undefined,
+  name = 'maxChunks',
+  fallback = DEFAULT_MAX_CHUNKS,
+): ChunkLoopOptions {
+  return { maxChunks: boundedInt(name, maxChunks, fallback, 100_000), reserveMs: options.reserveMs ?? DEFAULT_RESERVE_MS, hooks: options.hooks };
+}
+
 /** A positive integer option within [1, max], or its default. */
 export function boundedInt(name: string, value: number | undefined, fallback: number, max: number): number {
   const v = value ?? fallback;

@@ -1,7 +1,7 @@
 // The benchmarks' counting proxy: one ReadyForQuery per round trip, framing right across TCP chunks.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCountingProxy, type CountingProxy } from '../../bench/support/proxy';
+import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
 import { createTestDatabase, PG_HOST, PG_PORT, type TestDatabase } from '../support/postgres';
 
 describe('counting proxy', () => {

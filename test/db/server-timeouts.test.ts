@@ -2,7 +2,7 @@
 // transaction has left, and do not outlive it: the pooled connection is back to its session values after.
 import { describe, expect, it } from 'vitest';
 import type { Session, Transaction } from '../../lib/db';
-import { countingProxy } from '../monitor/counting-proxy';
+import { startCountingProxy } from '../support/counting-proxy';
 import { supports, targets, tcpOf, useTarget } from '../support/drivers';
 
 type Timeouts = { statement: number; lock: number; idle: number };
@@ -81,7 +81,7 @@ describe.each(targets)('server-side timeouts ($name)', (target) => {
     const probe = h().createDb();
     if (!supports(target, 'tcp', probe)) return;
     const tcp = tcpOf(h());
-    const proxy = await countingProxy(tcp.endpoint);
+    const proxy = await startCountingProxy(tcp.endpoint);
     try {
       const db = h().createDb({ ...CONFIG, ...tcp.via({ host: '127.0.0.1', port: proxy.port }), poolMax: 1 });
       await db.session((s) => s.query('SELECT 1')); // the connection is open and warm

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHealth, createDatabase, type Database } from '../../lib/db';
 import { PG_HOST, PG_PORT, createTestDatabase, type TestDatabase } from '../support/postgres';
 import { captureLogger } from '../support/logger';
-import { countingProxy, type CountingProxy } from './counting-proxy';
+import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
 
 describe('health check: round trips', () => {
   let tdb: TestDatabase;
@@ -13,7 +13,7 @@ describe('health check: round trips', () => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase('mon_rt');
-    proxy = await countingProxy({ host: PG_HOST, port: PG_PORT });
+    proxy = await startCountingProxy({ host: PG_HOST, port: PG_PORT });
     const url = new URL(tdb.url);
     url.port = String(proxy.port);
     db = createDatabase({ url: url.toString(), applicationName: tdb.applicationName, logger: captureLogger() });

@@ -10,7 +10,7 @@ import {
   type PurgeSummary,
   type RetentionDays,
 } from '../../validator';
-import { boundedInt, DEFAULT_RESERVE_MS, runChunks, type ChunkHooks, type StopReason } from '../chunks';
+import { boundedInt, chunkLoopOptions, runChunks, type ChunkHooks, type StopReason } from '../chunks';
 
 const DAY_MS = 86_400_000;
 
@@ -53,11 +53,7 @@ export async function runCleanupStep(session: AnySession, options: CleanupStepOp
   let target = 0;
   const loop = await runChunks(
     session,
-    {
-      maxChunks: boundedInt('maxBatches', options.maxBatches, DEFAULT_CLEANUP_MAX_BATCHES, 100_000),
-      reserveMs: options.reserveMs ?? DEFAULT_RESERVE_MS,
-      hooks: options.hooks,
-    },
+    chunkLoopOptions(options, options.maxBatches, 'maxBatches', DEFAULT_CLEANUP_MAX_BATCHES),
     // One chunk deletes one batch of the current target; targets with nothing to delete are passed over
     // in the same transaction (a few empty index probes), so every transaction deletes <= batchSize rows.
     async (tx) => {

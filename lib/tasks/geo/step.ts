@@ -3,15 +3,13 @@
 // step: a score row is always rebuilt from all the history of its hour.
 import {
   geoHistoryScores,
-  lockScoreRows,
   moveGeoPredictions,
   scheduleGeoRetries,
   selectDueGeoPredictions,
-  upsertScoreRows,
   type AnySession,
-  type Sql,
 } from '../../validator';
-import { boundedInt, DEFAULT_MAX_CHUNKS, DEFAULT_RESERVE_MS, distinctTimes, runChunks, type ChunkHooks, type StopReason } from '../chunks';
+import { boundedInt, chunkLoopOptions, distinctTimes, runChunks, type ChunkHooks, type StopReason } from '../chunks';
+import { rewriteScoreRows, type ScoreHistory } from '../score-rows';
 import { geoScoreRow } from './math';
 import { planGeoChunk, type GeoPolicyOptions } from './plan';
 
@@ -54,18 +52,14 @@ export async function runGeoStep(session: AnySession, options: GeoStepOptions): 
 
   const loop = await runChunks(
     session,
-    {
-      maxChunks: boundedInt('maxChunks', options.maxChunks, DEFAULT_MAX_CHUNKS, 100_000),
-      reserveMs: options.reserveMs ?? DEFAULT_RESERVE_MS,
-      hooks: options.hooks,
-    },
+    chunkLoopOptions(options, options.maxChunks),
     async (tx) => {
       const due = await selectDueGeoPredictions(tx, { hourOverBefore, now, limit: chunkSize });
       if (due.length === 0) return { worked: false, more: false };
       const plan = planGeoChunk(due, now, policy);
       await moveGeoPredictions(tx, { scored: plan.scored, deleteIds: [...plan.scored.map((s) => s.id), ...plan.gaveUp], scoredAt: now });
       await scheduleGeoRetries(tx, plan.retries);
-      sum.scoreRows += await rewriteScoreRows(tx, distinctTimes(plan.scored.map((s) => s.hour)), now);
+      sum.scoreRows += await rewriteScoreRows(tx, GEO_SCORES, distinctTimes(plan.scored.map((s) => s.hour)), now);
 
       sum.processed += due.length;
       sum.scored += plan.scored.length;
@@ -77,18 +71,10 @@ export async function runGeoStep(session: AnySession, options: GeoStepOptions): 
   return { ...sum, ...loop };
 }
 
-/** Rebuilds each hour's score row from all its history (locked first; see lockScoreRows). */
-async function rewriteScoreRows(tx: Sql, hours: Date[], now: Date): Promise<number> {
-  if (hours.length === 0) return 0;
-  await lockScoreRows(tx, GEO_TASK, hours);
-  const entries = await geoHistoryScores(tx, hours);
-  return upsertScoreRows(
-    tx,
-    hours.map((h) => ({
-      taskName: GEO_TASK,
-      taskTime: h,
-      score: geoScoreRow(entries.filter((e) => e.hour.getTime() === h.getTime())),
-      createdAt: now,
-    })),
-  );
-}
+/** Each hour's score row, rebuilt from all its history. */
+const GEO_SCORES: ScoreHistory<{ hour: Date; uid: number; score: number }> = {
+  task: GEO_TASK,
+  load: geoHistoryScores,
+  timeOf: (e) => e.hour,
+  score: geoScoreRow,
+};

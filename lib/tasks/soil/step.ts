@@ -5,20 +5,19 @@
 import {
   deleteSoilPrediction,
   insertSoilHistoryRow,
-  lockScoreRows,
   moveSoilPredictions,
   scheduleSoilRetries,
   scheduleSoilRetry,
   selectDueSoilPredictions,
   selectSoilTruth,
   soilHistoryScores,
-  upsertScoreRows,
   type AnySession,
   type DueSoilPrediction,
   type SoilTruthGrids,
   type Sql,
 } from '../../validator';
-import { boundedInt, DEFAULT_MAX_CHUNKS, DEFAULT_RESERVE_MS, distinctTimes, runChunks, type ChunkHooks, type StopReason } from '../chunks';
+import { boundedInt, chunkLoopOptions, distinctTimes, runChunks, type ChunkHooks, type StopReason } from '../chunks';
+import { rewriteScoreRows, type ScoreHistory } from '../score-rows';
 import { meanScoresByUid, SOIL_POLICY } from './math';
 import { planSoilChunk, type SoilChunkPlan } from './plan';
 
@@ -69,11 +68,7 @@ export async function runSoilStep(session: AnySession, options: SoilStepOptions)
 
   const loop = await runChunks(
     session,
-    {
-      maxChunks: boundedInt('maxChunks', options.maxChunks, DEFAULT_MAX_CHUNKS, 100_000),
-      reserveMs: options.reserveMs ?? DEFAULT_RESERVE_MS,
-      hooks: options.hooks,
-    },
+    chunkLoopOptions(options, options.maxChunks),
     async (tx) => {
       const due = await selectDueSoilPredictions(tx, { firstDueBefore, now, limit: chunkSize });
       if (due.length === 0) return { worked: false, more: false };
@@ -86,7 +81,7 @@ export async function runSoilStep(session: AnySession, options: SoilStepOptions)
         await scheduleSoilRetries(tx, plan.retries);
       }
       const targetTimes = distinctTimes(plan.scored.map((s) => s.targetTime));
-      sum.scoreRows += await rewriteScoreRows(tx, targetTimes, now);
+      sum.scoreRows += await rewriteScoreRows(tx, SOIL_SCORES, targetTimes, now);
 
       sum.processed += due.length;
       sum.scored += plan.scored.length;
@@ -99,22 +94,13 @@ export async function runSoilStep(session: AnySession, options: SoilStepOptions)
   return { ...sum, ...loop };
 }
 
-/**
- * Rebuilds the score row of each target time from ALL its history (every region, every earlier chunk and
- * run): per uid the mean over the regions. Locked first, so concurrent chunks cannot lose each other's rows.
- */
-async function rewriteScoreRows(tx: Sql, targetTimes: Date[], now: Date): Promise<number> {
-  if (targetTimes.length === 0) return 0;
-  await lockScoreRows(tx, SOIL_TASK, targetTimes);
-  const entries = await soilHistoryScores(tx, targetTimes);
-  const rows = targetTimes.map((t) => ({
-    taskName: SOIL_TASK,
-    taskTime: t,
-    score: meanScoresByUid(entries.filter((e) => e.targetTime.getTime() === t.getTime())),
-    createdAt: now,
-  })) satisfies Parameters<typeof upsertScoreRows>[1];
-  return upsertScoreRows(tx, rows);
-}
+/** Each target time's score row from all its history: per uid the mean over the regions. */
+const SOIL_SCORES: ScoreHistory<{ targetTime: Date; uid: number; score: number }> = {
+  task: SOIL_TASK,
+  load: soilHistoryScores,
+  timeOf: (e) => e.targetTime,
+  score: meanScoresByUid,
+};
 
 /** COMPARISON PATH (see SoilStepOptions.perRow): one statement per prediction. */
 async function writePerRow(

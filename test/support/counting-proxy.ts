@@ -1,7 +1,8 @@
-// A counting TCP proxy in front of PostgreSQL: forwards bytes untouched and counts the server's messages.
-// Every round trip ends with exactly one ReadyForQuery ('Z'), so Z messages count round trips.
+// A counting TCP proxy in front of PostgreSQL (tests and benchmarks): forwards bytes untouched and counts the
+// messages of both sides. Every round trip ends with exactly one ReadyForQuery ('Z') from the server and is
+// asked for by one Query ('Q') or Sync ('S') from the client; the startup handshake ends with a Z of its own.
 import net from 'node:net';
-import { GSSENC_REQUEST, SSL_REQUEST, WireFramer } from './wire';
+import { CANCEL_REQUEST, GSSENC_REQUEST, SSL_REQUEST, WireFramer } from './pg-wire';
 
 export type CountingProxy = {
   readonly port: number;
@@ -9,7 +10,11 @@ export type CountingProxy = {
   readonly readyForQuery: number;
   /** Server->client messages of one type so far (e.g. 'Z', 'C' CommandComplete, 'E' ErrorResponse). */
   serverMessages(type: string): number;
-  /** Connections accepted so far. */
+  /** Round trips the clients asked for (Query + Sync), the startup handshake not included. */
+  readonly roundTrips: number;
+  /** Client->server messages of one type so far (e.g. 'Q' Query, 'P' Parse, 'S' Sync). */
+  clientMessages(type: string): number;
+  /** Sessions started through the proxy so far (StartupMessages; SSL probes and cancel requests not included). */
   readonly connections: number;
   /** The same URL with host and port pointing at the proxy. */
   route(url: string): string;
@@ -18,11 +23,11 @@ export type CountingProxy = {
 
 export async function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
   const counts = new Map<string, number>();
+  const sent = new Map<string, number>();
   const sockets = new Set<net.Socket>();
   let connections = 0;
 
   const server = net.createServer((client) => {
-    connections++;
     const upstream = net.connect(target);
     sockets.add(client).add(upstream);
     const fromServer = new WireFramer('server', (f) => {
@@ -31,7 +36,9 @@ export async function startCountingProxy(target: { host: string; port: number })
       else if (f.kind === 'byte' && f.value !== 'N') fail(new Error('the counting proxy cannot read encrypted connections (use sslmode=disable)'));
     });
     const fromClient = new WireFramer('client', (f) => {
-      if (f.kind === 'untyped' && (f.code === SSL_REQUEST || f.code === GSSENC_REQUEST)) fromServer.expectByte();
+      if (f.kind === 'typed') sent.set(f.type, (sent.get(f.type) ?? 0) + 1);
+      else if (f.kind === 'untyped' && (f.code === SSL_REQUEST || f.code === GSSENC_REQUEST)) fromServer.expectByte();
+      else if (f.kind === 'untyped' && f.code !== CANCEL_REQUEST) connections++;
     });
     const fail = (err: Error) => {
       client.destroy(err);
@@ -71,6 +78,10 @@ export async function startCountingProxy(target: { host: string; port: number })
       return counts.get('Z') ?? 0;
     },
     serverMessages: (type) => counts.get(type) ?? 0,
+    get roundTrips() {
+      return (sent.get('Q') ?? 0) + (sent.get('S') ?? 0);
+    },
+    clientMessages: (type) => sent.get(type) ?? 0,
     get connections() {
       return connections;
     },

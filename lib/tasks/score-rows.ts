@@ -1,0 +1,30 @@
+// Rebuilding score rows from history, shared by the scoring steps: each time's row is recomputed from ALL its
+// history (every earlier chunk and run), so re-running a chunk never double-counts. Locked first, so concurrent
+// chunks writing the same time cannot lose each other's rows.
+import { lockScoreRows, upsertScoreRows, type Sql, type TaskName } from '../validator';
+
+export type ScoreHistory<E> = {
+  task: TaskName;
+  /** The history entries of these times. */
+  load: (tx: Sql, times: readonly Date[]) => Promise<E[]>;
+  /** The time an entry belongs to. */
+  timeOf: (entry: E) => Date;
+  /** One time's entries -> its score row (256 scores by uid). */
+  score: (entries: E[]) => ArrayLike<number>;
+};
+
+/** Rewrites the score rows of `times` (distinct); returns the rows written. */
+export async function rewriteScoreRows<E>(tx: Sql, history: ScoreHistory<E>, times: Date[], now: Date): Promise<number> {
+  if (times.length === 0) return 0;
+  await lockScoreRows(tx, history.task, times);
+  const entries = await history.load(tx, times);
+  return upsertScoreRows(
+    tx,
+    times.map((t) => ({
+      taskName: history.task,
+      taskTime: t,
+      score: history.score(entries.filter((e) => history.timeOf(e).getTime() === t.getTime())),
+      createdAt: now,
+    })),
+  );
+}
