@@ -4,7 +4,7 @@ import { figure, type Figure } from '../support/figures';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
 import { countPerCall } from './counts';
-import { latencyInRounds, type PairSamples } from './rounds';
+import { latencyInRounds, medianOfRounds, type PairSamples, type WriteSamples } from './rounds';
 import type { DriverTarget } from './target';
 import { CREATE_TABLE } from './workload';
 
@@ -32,6 +32,7 @@ export async function benchTarget(t: DriverTarget, ctx: SuiteContext): Promise<F
         ...latencyFigures(`${t.name}: session read`, latency.read, t.inProcessPeer),
         figure({ name: `${t.name}: session read: ${cost.unit}`, value: counts.read.layer, baseline: counts.read.raw, unit: cost.unit }),
         ...latencyFigures(`${t.name}: ${t.writeName}`, latency.write, t.inProcessPeer),
+        ...transportShare(t, latency.write),
         figure({ name: `${t.name}: ${t.writeName}: ${cost.label}`, value: counts.write.layer, baseline: counts.write.raw, unit: cost.unit, goals }),
       ];
     } finally {
@@ -48,6 +49,7 @@ function latencyFigures(name: string, s: PairSamples, inProcessPeer: boolean): F
   const layer = summarize(s.layer.latencyUs);
   return [
     figure({ name: `${name}: median latency`, value: layer.median, baseline: raw.median, unit: 'us', goals: LATENCY_GOAL }),
+    figure({ name: `${name}: median of the ${s.roundRatios.length} rounds' median latency ratios`, value: medianOfRounds(s.roundRatios), unit: 'ratio' }),
     figure({ name: `${name}: p95 latency`, value: layer.p95, baseline: raw.p95, unit: 'us' }),
     // The overhead in absolute terms: the ratio shrinks as the transport's own round trip grows.
     figure({ name: `${name}: added median latency`, value: layer.median - raw.median, unit: 'us' }),
@@ -57,5 +59,20 @@ function latencyFigures(name: string, s: PairSamples, inProcessPeer: boolean): F
       baseline: s.raw.cpuUsPerCall,
       unit: 'us',
     }),
+  ];
+}
+
+/**
+ * Where the write's extra latency goes: the raw client also sending what the layer adds (the transport's share),
+ * and the layer against that (the share of the layer's own client-side code).
+ */
+function transportShare(t: DriverTarget, s: WriteSamples): Figure[] {
+  const raw = summarize(s.raw.latencyUs).median;
+  const same = summarize(s.rawSameWork.latencyUs).median;
+  const layer = summarize(s.layer.latencyUs).median;
+  const name = `${t.name}: ${t.writeName}`;
+  return [
+    figure({ name: `${name}: raw client also sending ${t.layerExtra}: median latency`, value: same, baseline: raw, unit: 'us' }),
+    figure({ name: `${name}: layer vs raw client sending the same: median latency`, value: layer, baseline: same, unit: 'us' }),
   ];
 }

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { startBouncer } from '../../test/support/pgbouncer';
 
-export type BouncerEndpoint = { host: string; port: number; shared: boolean; url(database: string): string; close(): Promise<void> };
+export type BouncerEndpoint = { host: string; port: number; url(database: string): string; close(): Promise<void> };
 
 const SHARED = { host: '127.0.0.1', port: 6432 };
 
@@ -11,14 +11,13 @@ export async function pgbouncerEndpoint(): Promise<BouncerEndpoint> {
   if (await listening(SHARED)) {
     return {
       ...SHARED,
-      shared: true,
       url: (database) => `postgres://postgres@${SHARED.host}:${SHARED.port}/${database}`,
       // The shared instance is only ever started, never stopped (other tests and benches use it).
       close: async () => undefined,
     };
   }
   const bouncer = await startBouncer();
-  return { host: '127.0.0.1', port: bouncer.port, shared: false, url: bouncer.url, close: bouncer.stop };
+  return { host: '127.0.0.1', port: bouncer.port, url: bouncer.url, close: bouncer.stop };
 }
 
 function listening(at: { host: string; port: number }): Promise<boolean> {

@@ -12,7 +12,7 @@ import { createDatabase } from '../../lib/db';
 import { POOL_SIZE } from '../db/open';
 import { quietLogger } from '../support/quiet-logger';
 import type { DriverTarget, Sides } from './target';
-import { layerRead, layerWrite } from './workload';
+import { DEFAULT_TIMEOUTS, layerRead, layerWrite } from './workload';
 
 const TARGET = {
   resourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:local',
@@ -21,12 +21,24 @@ const TARGET = {
 
 /** workload's INSERT in the Data API's named-parameter form (the layer rewrites $1 to :p1 the same way). */
 const RAW_INSERT = 'INSERT INTO bench_items (v) VALUES (:p1)';
+/** The call the layer makes right after BeginTransaction (lib/db/drivers/data-api/connection.ts), at the default timeouts. */
+const LOCAL_TIMEOUTS = {
+  sql:
+    "SELECT set_config('statement_timeout', :st, true), set_config('lock_timeout', :lt, true), " +
+    "set_config('idle_in_transaction_session_timeout', :it, true)",
+  parameters: [
+    { name: 'st', value: { stringValue: String(DEFAULT_TIMEOUTS.statementMs) } },
+    { name: 'lt', value: { stringValue: String(DEFAULT_TIMEOUTS.lockMs) } },
+    { name: 'it', value: { stringValue: String(DEFAULT_TIMEOUTS.idleInTransactionMs) } },
+  ],
+};
 
 export const dataApi: DriverTarget = {
   name: 'data-api',
   writeName: 'write transaction',
+  layerExtra: 'the set_config timeouts call after BeginTransaction',
   inProcessPeer: true,
-  calls: { read: 2_000, write: 800 },
+  calls: { read: 2_000, write: 600 },
   // DRIVERS.md: the service has no BEGIN options, so the transaction's server timeouts are one
   // `SELECT set_config(..., true)` ExecuteStatement right after BeginTransaction (a second one, SET TRANSACTION,
   // only with isolation or readOnly). No expectation: the count is reported.
@@ -50,9 +62,10 @@ export const dataApi: DriverTarget = {
       const client = new RDSDataClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
       // Column names come with the metadata: without it a raw caller gets nameless values (the layer asks for it too).
       const rawRead = () => client.send(new ExecuteStatementCommand({ ...target, sql: 'SELECT 1', includeResultMetadata: true }));
-      const rawWrite = async () => {
+      const rawWrite = (withTimeouts: boolean) => async () => {
         const { transactionId } = await client.send(new BeginTransactionCommand(target));
         try {
+          if (withTimeouts) await client.send(new ExecuteStatementCommand({ ...target, transactionId, ...LOCAL_TIMEOUTS }));
           await client.send(new ExecuteStatementCommand({ ...target, transactionId, sql: RAW_INSERT, parameters: [{ name: 'p1', value: { longValue: 1 } }] }));
           await client.send(new CommitTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId }));
         } catch (err) {
@@ -62,7 +75,7 @@ export const dataApi: DriverTarget = {
       };
       return {
         read: { layer: layerRead(db), raw: rawRead },
-        write: { layer: layerWrite(db), raw: rawWrite },
+        write: { layer: layerWrite(db), raw: rawWrite(false), rawSameWork: rawWrite(true) },
         close: async () => {
           await db.close();
           client.destroy();

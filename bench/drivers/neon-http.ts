@@ -6,11 +6,16 @@ import { createDatabase } from '../../lib/db';
 import { POOL_SIZE } from '../db/open';
 import { quietLogger } from '../support/quiet-logger';
 import type { DriverTarget, Sides } from './target';
-import { INSERT, layerRead } from './workload';
+import { DEFAULT_TIMEOUTS, INSERT, layerRead } from './workload';
+
+/** The statement the layer puts first in every batch (lib/db/drivers/neon-http/connection.ts), at the default timeouts. */
+const LOCAL_TIMEOUTS = "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)";
+const LOCAL_TIMEOUT_PARAMS = [String(DEFAULT_TIMEOUTS.statementMs), String(DEFAULT_TIMEOUTS.lockMs)];
 
 export const neonHttp: DriverTarget = {
   name: 'neon-http',
   writeName: 'write batch',
+  layerExtra: 'the set_config timeouts statement in the batch',
   inProcessPeer: true,
   calls: { read: 3_000, write: 2_500 },
   writeCost: { label: 'HTTP requests per batch (1 INSERT)', unit: 'requests', expected: { layer: 1, raw: 1 } },
@@ -38,6 +43,7 @@ export const neonHttp: DriverTarget = {
         write: {
           layer: () => db.session((s) => s.batch([{ text: INSERT, params: [1] }])),
           raw: () => sql.transaction([sql.query(INSERT, [1])]),
+          rawSameWork: () => sql.transaction([sql.query(LOCAL_TIMEOUTS, LOCAL_TIMEOUT_PARAMS), sql.query(INSERT, [1])]),
         },
         close: () => db.close(),
       };

@@ -9,7 +9,7 @@ import { POOL_SIZE } from '../db/open';
 import { quietLogger } from '../support/quiet-logger';
 import type { DriverTarget, Sides } from './target';
 import { countedOnTheWire } from './wire-counted';
-import { layerRead, layerWrite, rawRead, rawWrite, STATEMENTS_PLUS_TWO } from './workload';
+import { LAYER_BEGIN, layerRead, layerWrite, rawRead, rawWrite, STATEMENTS_PLUS_TWO } from './workload';
 
 /** The settings a local, trust-auth proxy needs; the layer gets the same ones through its config. */
 const LOCAL = { useSecureWebSocket: false, pipelineConnect: false, coalesceWrites: false } as const;
@@ -17,6 +17,7 @@ const LOCAL = { useSecureWebSocket: false, pipelineConnect: false, coalesceWrite
 export const neonWs: DriverTarget = {
   name: 'neon-ws',
   writeName: 'write transaction',
+  layerExtra: 'SET LOCAL timeouts in the BEGIN round trip',
   inProcessPeer: true,
   calls: { read: 8_000, write: 4_000 },
   writeCost: { label: 'round trips (1 INSERT)', unit: 'round trips', expected: { layer: STATEMENTS_PLUS_TWO, raw: STATEMENTS_PLUS_TWO } },
@@ -43,7 +44,7 @@ export const neonWs: DriverTarget = {
       const pool = new Pool({ connectionString: url, application_name: tdb.applicationName, max: POOL_SIZE });
       return {
         read: { layer: layerRead(db), raw: rawRead(pool) },
-        write: { layer: layerWrite(db), raw: rawWrite(pool) },
+        write: { layer: layerWrite(db), raw: rawWrite(pool), rawSameWork: rawWrite(pool, LAYER_BEGIN) },
         close: async () => {
           await db.close();
           await pool.end();

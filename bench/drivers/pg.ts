@@ -8,13 +8,14 @@ import { quietLogger } from '../support/quiet-logger';
 import { pgbouncerEndpoint } from './bouncer';
 import type { DriverTarget, Sides, TargetEnv } from './target';
 import { countedOnTheWire } from './wire-counted';
-import { layerRead, layerWrite, rawRead, rawWrite, STATEMENTS_PLUS_TWO } from './workload';
+import { LAYER_BEGIN, layerRead, layerWrite, rawRead, rawWrite, STATEMENTS_PLUS_TWO } from './workload';
 
 const roundTrips = { label: 'round trips (1 INSERT)', unit: 'round trips', expected: { layer: STATEMENTS_PLUS_TWO, raw: STATEMENTS_PLUS_TWO } };
 
 export const pgDirect: DriverTarget = {
   name: 'pg',
   writeName: 'write transaction',
+  layerExtra: 'SET LOCAL timeouts in the BEGIN round trip',
   inProcessPeer: false,
   calls: { read: 10_000, write: 6_000 },
   writeCost: roundTrips,
@@ -26,6 +27,7 @@ export const pgDirect: DriverTarget = {
 export const pgbouncer: DriverTarget = {
   name: 'pgbouncer',
   writeName: 'write transaction',
+  layerExtra: 'SET LOCAL timeouts in the BEGIN round trip',
   inProcessPeer: false,
   calls: { read: 8_000, write: 4_000 },
   writeCost: roundTrips,
@@ -49,7 +51,7 @@ function pgEnv(
     const pool = new pg.Pool({ connectionString: at, application_name: tdb.applicationName, max: POOL_SIZE });
     return {
       read: { layer: layerRead(db), raw: rawRead(pool) },
-      write: { layer: layerWrite(db), raw: rawWrite(pool) },
+      write: { layer: layerWrite(db), raw: rawWrite(pool), rawSameWork: rawWrite(pool, LAYER_BEGIN) },
       close: async () => {
         await db.close();
         await pool.end();

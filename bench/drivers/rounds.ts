@@ -1,18 +1,22 @@
 // Latency of the two sides of a target, read and write, over several rounds: each round opens both sides afresh
-// (under load one server backend or socket can be luckier with the scheduler for a whole round), and within a
-// round the variants alternate in blocks (bench/support/measure.ts), so drift lands on both alike.
+// (a server backend can be luckier with the scheduler for a whole round: on loopback a read is ~40 us on one
+// placement and ~120 us on another, so few rounds let one side's luck decide the median), and within a round the
+// variants alternate in blocks (bench/support/measure.ts), so drift lands on all of them alike.
 import { interleaved, mergeRounds, scaled, type VariantSamples } from '../support/measure';
-import { summarize } from '../support/stats';
+import { median, summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
 import type { DriverTarget, Pair, TargetEnv } from './target';
 
-const ROUNDS = 5;
+const ROUNDS = 10;
 /** Blocks per variant per round: short enough in time that a neighbour's burst spans both variants. */
-const BLOCKS_PER_ROUND = 8;
+const BLOCKS_PER_ROUND = 6;
 
-export type PairSamples = { raw: VariantSamples; layer: VariantSamples };
+/** Merged samples of all rounds, and each round's layer/raw median ratio (robust to a round where one side's
+ * backend was placed unluckily, which moves the merged median). */
+export type PairSamples = { raw: VariantSamples; layer: VariantSamples; roundRatios: number[] };
+export type WriteSamples = PairSamples & { rawSameWork: VariantSamples };
 
-export async function latencyInRounds(env: TargetEnv, t: DriverTarget, ctx: SuiteContext): Promise<{ read: PairSamples; write: PairSamples }> {
+export async function latencyInRounds(env: TargetEnv, t: DriverTarget, ctx: SuiteContext): Promise<{ read: PairSamples; write: WriteSamples }> {
   const read = plan(t.calls.read, ctx.scale);
   const write = plan(t.calls.write, ctx.scale);
   ctx.log(`${t.name}: ${read.iterations * ROUNDS} reads and ${write.iterations * ROUNDS} writes per side in ${ROUNDS} rounds of interleaved blocks`);
@@ -22,13 +26,16 @@ export async function latencyInRounds(env: TargetEnv, t: DriverTarget, ctx: Suit
     const sides = await env.open();
     try {
       reads.push(await interleaved(variants(sides.read), read));
-      writes.push(await interleaved(variants(sides.write), write));
+      writes.push(await interleaved([...variants(sides.write), { name: 'rawSameWork', run: sides.write.rawSameWork }], write));
     } finally {
       await sides.close();
     }
-    ctx.log(`  ${t.name} round ${r}/${ROUNDS}: median ratio read ${medianRatio(reads.at(-1)!)}, ${t.writeName} ${medianRatio(writes.at(-1)!)}`);
+    const w = writes.at(-1)!;
+    const f = (x: number) => x.toFixed(3);
+    ctx.log(`  ${t.name} round ${r}/${ROUNDS}: median ratio read ${f(medianRatio(reads.at(-1)!))}, ${t.writeName} ${f(medianRatio(w))} (raw sending the same: ${f(medianRatio(w, 'rawSameWork'))})`);
   }
-  return { read: asPair(mergeRounds(reads)), write: asPair(mergeRounds(writes)) };
+  const w = mergeRounds(writes);
+  return { read: asPair(mergeRounds(reads), reads), write: { ...asPair(w, writes), rawSameWork: w.rawSameWork! } };
 }
 
 /** Per round: the target's calls split over the rounds, in blocks, after a warm-up block per variant. */
@@ -44,10 +51,15 @@ const variants = (p: Pair) => [
   { name: 'layer', run: p.layer },
 ];
 
-function asPair(s: Record<string, VariantSamples>): PairSamples {
-  return { raw: s.raw!, layer: s.layer! };
+function asPair(merged: Record<string, VariantSamples>, rounds: readonly Record<string, VariantSamples>[]): PairSamples {
+  return { raw: merged.raw!, layer: merged.layer!, roundRatios: rounds.map((r) => medianRatio(r)) };
 }
 
-function medianRatio(s: Record<string, VariantSamples>): string {
-  return (summarize(s.layer!.latencyUs).median / summarize(s.raw!.latencyUs).median).toFixed(3);
+function medianRatio(s: Record<string, VariantSamples>, of = 'layer'): number {
+  return summarize(s[of]!.latencyUs).median / summarize(s.raw!.latencyUs).median;
+}
+
+/** The median of the rounds' ratios. */
+export function medianOfRounds(ratios: readonly number[]): number {
+  return median(Float64Array.from(ratios).sort());
 }

@@ -7,8 +7,14 @@ export type Call = () => Promise<unknown>;
 /** One piece of work done two ways: through the layer, and with the raw client library used directly. */
 export type Pair = { layer: Call; raw: Call };
 
+/**
+ * The write, plus the raw client sending exactly what the layer sends for it (its extra statement or call
+ * included): splits the layer's extra latency into the transport's share and the share of its own code.
+ */
+export type WritePair = Pair & { rawSameWork: Call };
+
 /** Both sides of one target, each with connections (or clients) of its own; close() ends both. */
-export type Sides = { read: Pair; write: Pair; close(): Promise<void> };
+export type Sides = { read: Pair; write: WritePair; close(): Promise<void> };
 
 /** Sides whose traffic a counter sees: round trips on the wire, HTTP requests or API calls, all so far. */
 export type Counted = { sides: Sides; count(): number; close(): Promise<void> };
@@ -27,6 +33,8 @@ export type DriverTarget = {
   name: string;
   /** What the write is called in figure names (neon-http writes with a batch, not a transaction). */
   writeName: string;
+  /** What the layer sends for a write beyond what the raw client sends (what `rawSameWork` adds). */
+  layerExtra: string;
   /** A peer (wsproxy, HTTP endpoint) runs in this process: its CPU is in the CPU-per-call figures too. */
   inProcessPeer: boolean;
   /** Measured calls per variant at BENCH_SCALE=1, sized to the driver's latency so the suite stays near 3 minutes. */
