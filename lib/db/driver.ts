@@ -57,6 +57,8 @@ export type DriverCapabilities = {
   setLocalTimeouts: boolean;
   /** The server enforces statement_timeout / lock_timeout (false for the embedded, single-threaded PGlite). */
   serverEnforcedTimeouts: boolean;
+  /** The configured timeouts are the connection's own (startup parameters): SET LOCAL only when a deadline lowers one. */
+  startupTimeouts?: boolean;
   /** No server connection is held between requests (HTTP drivers): nothing to validate after idle. */
   stateless?: boolean;
   /** Errors carry constraint, table and column names (false: the Data API reports a message and a SQLSTATE only). */

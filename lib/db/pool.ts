@@ -18,6 +18,8 @@ type Slot = {
   idleTimer: NodeJS.Timeout | undefined;
   /** Set when the pool itself destroys the connection, so its death is not counted as an error. */
   retiring: boolean;
+  /** Counted once in `errors`, whoever saw the death first (the driver's event or a lost-connection error). */
+  died: boolean;
 };
 
 /** A connection checked out of the pool; release it exactly once. */
@@ -102,10 +104,11 @@ export class Pool {
   }
 
   /** Returns a connection; `destroy` closes it instead (after a timeout, a fault, or an unknown state). */
-  release(conn: DriverConnection, destroy = false): void {
+  release(conn: DriverConnection, destroy: boolean | 'died' = false): void {
     const slot = this.leased.get(conn);
     if (!slot) throw new Error(`connection ${conn.id} released twice or not from this pool`);
     this.leased.delete(conn);
+    if (destroy === 'died') this.countDeath(slot);
     if (destroy || this.closed || !conn.alive || Date.now() >= slot.expiresAt) {
       this.retire(slot);
       this.wakeForCapacity();
@@ -171,7 +174,7 @@ export class Pool {
     this.created++;
     // Lifetimes are jittered so a fleet does not reconnect in lockstep.
     const lifetime = this.options.maxLifetimeMs * (0.9 + Math.random() * 0.1);
-    const slot: Slot = { conn, expiresAt: Date.now() + lifetime, lastUsedAt: Date.now(), idleTimer: undefined, retiring: false };
+    const slot: Slot = { conn, expiresAt: Date.now() + lifetime, lastUsedAt: Date.now(), idleTimer: undefined, retiring: false, died: false };
     conn.onDead(() => this.onConnectionDied(slot));
     if (this.closed) {
       this.retire(slot);
@@ -232,9 +235,15 @@ export class Pool {
     this.retire(slot);
   }
 
+  private countDeath(slot: Slot): void {
+    if (slot.died) return;
+    slot.died = true;
+    this.errors++;
+  }
+
   private onConnectionDied(slot: Slot): void {
     if (slot.retiring) return;
-    this.errors++;
+    this.countDeath(slot);
     const i = this.idle.indexOf(slot);
     if (i >= 0) {
       // Died while idle (server restart, terminated backend): drop it quietly; the next acquire opens a new one.

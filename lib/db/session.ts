@@ -284,11 +284,14 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
         if (conn.begin) await this.runner.runWith(conn, sql, () => conn.begin!(begin).then(() => EMPTY), guard, this.tally);
         else await this.runner.run(conn, sql, undefined, { rowMode: 'array', rawTemporal: false, simple: true }, guard, this.tally);
       } catch (err) {
-        this.core.pool.release(lease.conn, true);
+        this.core.pool.release(lease.conn, err instanceof ConnectionLostError ? 'died' : true);
         if (attempt === 1 && lease.reused && err instanceof ConnectionLostError) continue;
         throw err;
       }
-      const tx = Transaction.open<S>({ core: this.core, runner: this.runner, lease, deadlineAt, guard, tally: this.tally });
+      const caps = this.core.driver.capabilities;
+      const serverBound = caps.serverEnforcedTimeouts && (caps.setLocalTimeouts || caps.startupTimeouts === true);
+      const txGuard = serverBound ? { ...guard, unitTimer: true } : guard;
+      const tx = Transaction.open<S>({ core: this.core, runner: this.runner, lease, deadlineAt, guard: txGuard, tally: this.tally });
       return { tx, lease };
     }
   }
@@ -304,7 +307,10 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
           idleInTransactionMs: clampToDeadline(cfg.idleInTransactionTimeoutMs, deadlineAt, now),
         }
       : undefined;
-    return { isolation: options.isolation, readOnly: options.readOnly ?? false, serverTimeouts };
+    const sessionTimeouts = this.core.driver.capabilities.startupTimeouts
+      ? { statementMs: cfg.statementTimeoutMs, lockMs: cfg.lockTimeoutMs, idleInTransactionMs: cfg.idleInTransactionTimeoutMs }
+      : undefined;
+    return { isolation: options.isolation, readOnly: options.readOnly ?? false, serverTimeouts, sessionTimeouts };
   }
 
   /** A batch on a driver without interactive transactions: one driver call (one HTTP request) under one guard. */
@@ -353,12 +359,13 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
           throw running.abandonedBy ?? new SessionClosedError('statement abandoned: the session ended before it was sent (missing await?)');
         }
         running.lease = lease;
-        let destroy = false;
+        let destroy: boolean | 'died' = false;
         try {
           return await this.runner.run(lease.conn, text, params, options, guard, this.tally);
         } catch (err) {
-          // A lost connection is destroyed even before the driver has marked it dead, or the retry would reuse it.
-          destroy = !lease.conn.alive || isClientTimeout(err) || err instanceof ConnectionLostError;
+          // A lost connection is destroyed (and counted) even before the driver has marked it dead, or the retry
+          // would reuse it.
+          destroy = err instanceof ConnectionLostError ? 'died' : !lease.conn.alive || isClientTimeout(err);
           // A reused connection that turns out dead on the first statement: retried once on a fresh one.
           if (attempt === 1 && lease.reused && err instanceof ConnectionLostError) continue;
           throw err;

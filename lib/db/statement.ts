@@ -16,6 +16,8 @@ export type StatementGuard = {
   deadlineAt: number;
   /** The error to raise when the deadline (not the statement limit) is what ran out. */
   deadlineError: () => TimeoutError;
+  /** A running unit timer (the transaction's) already bounds the statement, and the server enforces its limit. */
+  unitTimer?: boolean;
 };
 
 const EMPTY: QueryResult = { rows: [], rowCount: null };
@@ -63,6 +65,9 @@ export class StatementRunner {
     try {
       // One promise settled by the driver call or the guard, whichever comes first: cheaper per statement than
       // Promise.race over two promises (bench/db.ts), and the loser's late settlement is ignored, never unhandled.
+      // Inside a transaction whose server enforces its timeouts, the server answers a slow statement (57014) and
+      // the transaction's own timer bounds a silent socket: no timer per statement.
+      if (guard.unitTimer) return await call();
       return await new Promise<T>((resolve, reject) => {
         timer = setTimeout(() => {
           fired = byStatement
@@ -82,7 +87,11 @@ export class StatementRunner {
         Promise.resolve(work).then(resolve, reject);
       });
     } catch (err) {
-      throw this.noted(fired ?? toDbError(err, { connectionDead: !conn.alive }));
+      let e = fired ?? toDbError(err, { connectionDead: !conn.alive });
+      // The server's statement_timeout was clamped to the unit's deadline: hitting it is the unit's timeout (one
+      // error for the unit, counted once), not a slow statement.
+      if (!byStatement && e instanceof StatementTimeoutError && e.sqlstate !== undefined) e = guard.deadlineError();
+      throw this.noted(e);
     } finally {
       clearTimeout(timer);
       const ms = performance.now() - started;

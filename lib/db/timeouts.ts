@@ -9,11 +9,15 @@ export function clampToDeadline(limitMs: number, deadlineAt: number, now = Date.
   return Math.max(1, Math.min(limitMs, Math.floor(deadlineAt - now)));
 }
 
+export type ServerTimeouts = { statementMs: number; lockMs: number; idleInTransactionMs: number };
+
 export type BeginOptions = {
   isolation: IsolationLevel | undefined;
   readOnly: boolean;
   /** Server-side limits for this transaction; omitted when the profile takes them from role defaults. */
-  serverTimeouts?: { statementMs: number; lockMs: number; idleInTransactionMs: number };
+  serverTimeouts?: ServerTimeouts;
+  /** What the connection has outside any transaction (startup parameters), when known. */
+  sessionTimeouts?: ServerTimeouts;
 };
 
 /**
@@ -28,11 +32,12 @@ export function beginStatement(o: BeginOptions): string {
   if (o.isolation) sql += ` ISOLATION LEVEL ${o.isolation.toUpperCase()}`;
   if (o.readOnly) sql += ' READ ONLY';
   const t = o.serverTimeouts;
+  const d = o.sessionTimeouts;
   if (t) {
-    sql +=
-      `; SET LOCAL statement_timeout = ${int(t.statementMs)}` +
-      `; SET LOCAL lock_timeout = ${int(t.lockMs)}` +
-      `; SET LOCAL idle_in_transaction_session_timeout = ${int(t.idleInTransactionMs)}`;
+    // A value the connection already has (its startup parameter) needs no SET LOCAL: less work for the server.
+    if (t.statementMs !== d?.statementMs) sql += `; SET LOCAL statement_timeout = ${int(t.statementMs)}`;
+    if (t.lockMs !== d?.lockMs) sql += `; SET LOCAL lock_timeout = ${int(t.lockMs)}`;
+    if (t.idleInTransactionMs !== d?.idleInTransactionMs) sql += `; SET LOCAL idle_in_transaction_session_timeout = ${int(t.idleInTransactionMs)}`;
   }
   return sql;
 }

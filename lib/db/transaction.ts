@@ -130,7 +130,7 @@ export class Transaction<S extends Record<string, unknown> = Record<string, neve
   async commit(): Promise<void> {
     this.throwIfFailedAt(0);
     const conn = this.unit.lease.conn;
-    await this.execute('COMMIT', undefined, 'array', false, conn.commit && (() => conn.commit!().then(() => EMPTY)));
+    await this.execute('COMMIT', undefined, 'object', false, conn.commit && (() => conn.commit!().then(() => EMPTY)));
     this.unit.state = 'committed';
   }
 

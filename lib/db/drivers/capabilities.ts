@@ -5,12 +5,20 @@ import type { DriverName } from '../config';
 import type { DriverCapabilities } from '../driver';
 import type { ProxyProfile } from '../profiles';
 
-export function capabilitiesOf(driver: DriverName, profile: Pick<ProxyProfile, 'setLocal'>): DriverCapabilities {
+export function capabilitiesOf(driver: DriverName, profile: Pick<ProxyProfile, 'setLocal' | 'startupParameters'>): DriverCapabilities {
   switch (driver) {
     case 'pg':
     case 'neon-ws':
       // node-postgres clients (neon-ws tunnels one through a WebSocket): SET LOCAL only where the profile allows it.
-      return { interactiveTransactions: true, savepoints: true, concurrentConnections: true, setLocalTimeouts: profile.setLocal, serverEnforcedTimeouts: true };
+      return {
+        interactiveTransactions: true,
+        savepoints: true,
+        concurrentConnections: true,
+        setLocalTimeouts: profile.setLocal,
+        serverEnforcedTimeouts: true,
+        // The session-wide values travel as startup parameters where the profile allows (direct).
+        startupTimeouts: profile.startupParameters,
+      };
     case 'pglite':
       return {
         interactiveTransactions: true,

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
 import { sendCancelRequest } from './cancel';
-import { pgTypes, rawTemporalTypes } from './types';
+import { rawTemporalTypes } from './types';
 
 let nextId = 1;
 const CANCEL_TIMEOUT_MS = 1_000;
@@ -30,10 +30,18 @@ export class PgConnection implements DriverConnection {
   }
 
   async query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
-    const config: pg.QueryConfig & { rowMode?: 'array'; types?: typeof pgTypes } = { text, values: params as unknown[] | undefined, types: pgTypes };
-    if (options.rowMode === 'array') config.rowMode = 'array';
-    if (options.rawTemporal) config.types = rawTemporalTypes;
-    const res = await this.client.query(config);
+    const values = params as unknown[] | undefined;
+    // Plain text and values when nothing is special: pg clones every config object it is given (~1.3 us).
+    // The client's own type parsers are pgTypes (set where the client is made).
+    const res =
+      options.rowMode === 'object' && !options.rawTemporal
+        ? await this.client.query(text, values)
+        : await this.client.query({
+            text,
+            values,
+            ...(options.rowMode === 'array' ? { rowMode: 'array' } : {}),
+            ...(options.rawTemporal ? { types: rawTemporalTypes } : {}),
+          } as pg.QueryConfig);
     return { rows: res.rows, rowCount: res.rowCount };
   }
 
