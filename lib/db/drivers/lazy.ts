@@ -3,6 +3,7 @@
 import type { DbConfig, DriverName } from '../config';
 import type { Driver, DriverCapabilities, DriverConnection, DriverImplementation } from '../driver';
 import type { ProxyProfile } from '../profiles';
+import { ConnectTimeoutError } from '../errors';
 import { capabilitiesOf } from './capabilities';
 import { loadDriver } from './load';
 
@@ -24,8 +25,13 @@ export class LazyDriver implements Driver {
   async connect(timeoutMs: number): Promise<DriverConnection> {
     const started = Date.now();
     const driver = await this.load();
-    // Loading (once per container) counts against the connect budget.
-    return driver.connect(Math.max(1, timeoutMs - (Date.now() - started)));
+    const spent = Date.now() - started;
+    // Warm containers skip the clock: only the first connect pays (and counts) the module load.
+    if (spent === 0) return driver.connect(timeoutMs);
+    // Loading (once per container) counts against the connect budget; the error still names the configured limit.
+    return driver.connect(Math.max(1, timeoutMs - spent)).catch((err: unknown) => {
+      throw err instanceof ConnectTimeoutError ? new ConnectTimeoutError(`connect timed out after ${timeoutMs} ms (driver load included)`, { limitMs: timeoutMs }) : err;
+    });
   }
 
   async close(): Promise<void> {
