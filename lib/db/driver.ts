@@ -17,6 +17,9 @@ export type QueryResult = {
   rowCount: number | null;
 };
 
+/** The result of a statement that returns nothing (BEGIN, COMMIT, a driver's transaction call). */
+export const NO_ROWS: QueryResult = { rows: [], rowCount: null };
+
 /** One statement of a batch (session.batch): sent together, atomically. */
 export type BatchStatement = { text: string; params?: readonly unknown[] };
 

@@ -7,7 +7,7 @@ export type { Transaction, TransactionState } from './transaction';
 export type { IsolationLevel } from './timeouts';
 export type { DbLogger, LogFields } from './log';
 export type { DatabaseStats, PoolCounters, LayerCounters, SessionSummary } from './stats';
-export { PROFILES, resolveProfile, detectProfile, refusal, type ProxyProfile, type ProfileChoice } from './profiles';
+export { PROFILES, detectProfile, refusal, type ProxyProfile, type ProfileChoice } from './profiles';
 export { segments, type Segment } from './sql-scan';
 export { roleTimeoutsSql, type RoleTimeouts } from './role-timeouts';
 export { fingerprint } from './fingerprint';

@@ -74,11 +74,6 @@ export function detectProfile(explicit: ProxyProfileName, url: string | undefine
   return choice;
 }
 
-/** The profile alone (see detectProfile for the reason). */
-export function resolveProfile(explicit: ProxyProfileName, url: string | undefined, options: DetectOptions = {}): ProxyProfile {
-  return detectProfile(explicit, url, options).profile;
-}
-
 function detect(explicit: ProxyProfileName, url: string | undefined, driver: DriverName | undefined): ProfileChoice {
   if (explicit !== 'auto') return { profile: PROFILES[explicit], reason: `configured (DB_PROXY_PROFILE=${explicit})` };
   if (driver && HTTP_DRIVERS.includes(driver)) {

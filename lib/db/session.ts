@@ -2,7 +2,7 @@
 // short transactions. When the session's callback settles, whatever it left behind is repaired and reported.
 import type { PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
 import type { Core } from './core';
-import type { BatchStatement, QueryOptions, QueryResult } from './driver';
+import { NO_ROWS, type BatchStatement, type QueryOptions, type QueryResult } from './driver';
 import { drizzleOver } from './drizzle';
 import {
   BadInputError,
@@ -48,7 +48,6 @@ export type TransactionOptions = {
 /** A batch takes the options of a transaction; it is one (atomic) whatever the driver. */
 export type BatchOptions = TransactionOptions;
 
-const EMPTY: QueryResult = { rows: [], rowCount: null };
 
 type OpenUnit = { abort: (err: DbError) => void; openedAt: Error | undefined };
 /** A statement from the moment it is asked for: `lease` is set while it runs; `abandonedBy` when the session's end took it. */
@@ -281,7 +280,7 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
       const conn = lease.conn;
       try {
         // Drivers whose transactions are API calls (Data API) start them their way; the others get one round trip.
-        if (conn.begin) await this.runner.runWith(conn, sql, () => conn.begin!(begin).then(() => EMPTY), guard, this.tally);
+        if (conn.begin) await this.runner.runWith(conn, sql, () => conn.begin!(begin).then(() => NO_ROWS), guard, this.tally);
         else await this.runner.run(conn, sql, undefined, { rowMode: 'array', rawTemporal: false, simple: true }, guard, this.tally);
       } catch (err) {
         this.core.pool.release(lease.conn, err instanceof ConnectionLostError ? 'died' : true);

@@ -1,7 +1,7 @@
 // Runs one statement on a connection under a client-side guard, measures it, and types its error.
 import { toDbError } from './classify';
 import type { Core } from './core';
-import type { BatchStatement, DriverConnection, QueryOptions, QueryResult } from './driver';
+import { NO_ROWS, type BatchStatement, type DriverConnection, type QueryOptions, type QueryResult } from './driver';
 import { StatementTimeoutError, UnsupportedError, type TimeoutError } from './errors';
 import { fingerprint } from './fingerprint';
 import { refusal } from './profiles';
@@ -20,7 +20,6 @@ export type StatementGuard = {
   unitTimer?: boolean;
 };
 
-const EMPTY: QueryResult = { rows: [], rowCount: null };
 
 /** Per-session tallies the summary line reports. */
 export type StatementTally = { queries: number; dbTimeMs: number };
@@ -37,7 +36,7 @@ export class StatementRunner {
     tally: StatementTally,
   ): Promise<QueryResult> {
     this.check(text);
-    return this.runWith(conn, text, () => (options.simple ? conn.exec(text).then(() => EMPTY) : conn.query(text, params, options)), guard, tally);
+    return this.runWith(conn, text, () => (options.simple ? conn.exec(text).then(() => NO_ROWS) : conn.query(text, params, options)), guard, tally);
   }
 
   /** A whole batch as one driver call (neon-http: one HTTP request); every statement is checked first. */

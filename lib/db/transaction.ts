@@ -3,12 +3,11 @@
 import type { PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
 import type { Core } from './core';
 import { drizzleOver } from './drizzle';
-import type { QueryResult } from './driver';
+import { NO_ROWS, type QueryResult } from './driver';
 import { DbError, QueryError, SessionClosedError, UnsupportedError, isClientTimeout } from './errors';
 import type { Lease } from './pool';
 import type { StatementGuard, StatementRunner, StatementTally } from './statement';
 
-const EMPTY: QueryResult = { rows: [], rowCount: null };
 
 export type TransactionState = 'open' | 'committed' | 'rolled back' | 'aborted';
 
@@ -130,7 +129,7 @@ export class Transaction<S extends Record<string, unknown> = Record<string, neve
   async commit(): Promise<void> {
     this.throwIfFailedAt(0);
     const conn = this.unit.lease.conn;
-    await this.execute('COMMIT', undefined, 'object', false, conn.commit && (() => conn.commit!().then(() => EMPTY)));
+    await this.execute('COMMIT', undefined, 'object', false, conn.commit && (() => conn.commit!().then(() => NO_ROWS)));
     this.unit.state = 'committed';
   }
 
