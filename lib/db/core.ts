@@ -6,6 +6,7 @@ import type { DbLogger } from './log';
 import type { Pool } from './pool';
 import type { ProxyProfile } from './profiles';
 import type { LayerCounters } from './stats';
+import type { Watchdog } from './watchdog';
 
 export type Core = {
   readonly config: DbConfig;
@@ -17,6 +18,8 @@ export type Core = {
   readonly schema: Record<string, unknown> | undefined;
   /** Whether units record where they were opened (config.leakStacks, or switched on by the first leak). */
   readonly leakStacks: { on: boolean };
+  /** The one timer behind every session deadline, transaction timeout and statement guard. */
+  readonly watchdog: Watchdog;
   /** Counts an error once in the layer counters (timeouts by kind, connection losses). */
   note(err: unknown): void;
 };

@@ -8,6 +8,7 @@ import { Pool } from './pool';
 import { detectProfile, type ProxyProfile } from './profiles';
 import { Session, type SessionOptions } from './session';
 import { newLayerCounters, type DatabaseStats } from './stats';
+import { Watchdog } from './watchdog';
 
 export type CreateDatabaseOptions<S extends Record<string, unknown>> = DbConfigInput & {
   /** drizzle schema, for typed relational queries on `session.db`. */
@@ -49,7 +50,7 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
     validationTimeoutMs: config.validationTimeoutMs,
   });
   pool.onStaleReplaced = () => counters.staleReplaced++;
-  const core: Core = { config, driver, pool, profile, logger, counters, schema, note: errorNoter(counters), leakStacks: { on: config.leakStacks } };
+  const core: Core = { config, driver, pool, profile, logger, counters, schema, note: errorNoter(counters), leakStacks: { on: config.leakStacks }, watchdog: new Watchdog() };
   let announced = false;
 
   return {

@@ -13,13 +13,13 @@ import {
   UnsupportedError,
   isClientTimeout,
   type DbError,
-  type TimeoutError,
 } from './errors';
 import { fingerprint } from './fingerprint';
 import type { DbLogger } from './log';
 import type { Lease } from './pool';
 import { backoffMs, isRetryableConflict, sleep, type RetryPolicy } from './retry';
 import type { SessionSummary } from './stats';
+import { SessionDeadline, UnitDeadline } from './guards';
 import { StatementRunner, type StatementGuard, type StatementTally } from './statement';
 import { beginStatement, clampToDeadline, type BeginOptions, type IsolationLevel } from './timeouts';
 import { Transaction, type TransactionCallback } from './transaction';
@@ -49,11 +49,13 @@ export type TransactionOptions = {
 export type BatchOptions = TransactionOptions;
 
 
-type OpenUnit = { abort: (err: DbError) => void; openedAt: Error | undefined };
+type OpenUnit = { abort(err: DbError): void; readonly openedAt: Error | undefined };
 /** A statement from the moment it is asked for: `lease` is set while it runs; `abandonedBy` when the session's end took it. */
 type RunningStatement = { lease: Lease | undefined; text: string; openedAt: Error | undefined; abandonedBy?: DbError };
 
 const NO_STACK = 'not captured (set DB_LEAK_STACKS=true; stacks are now on for this container)';
+/** BEGIN (with its SET LOCALs) as one simple-protocol message. */
+const SIMPLE: QueryOptions = { rowMode: 'array', rawTemporal: false, simple: true };
 
 let nextSessionId = 1;
 
@@ -69,8 +71,10 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   private readonly summary = { transactions: 0, rollbacks: 0, retries: 0, acquireWaitMs: 0, leaks: 0 };
   private readonly logger: DbLogger;
   private drizzleDb: PgRemoteDatabase<S> | undefined;
-  /** The limits of a session-level statement; built once, not per statement. */
-  private readonly statementGuard: StatementGuard;
+  /** The session's deadline: the guard of its autocommit statements and the alarm that ends it. */
+  private readonly guard: SessionDeadline;
+  /** Settles run()'s promise early when the deadline passes. */
+  private rejectRun: ((err: unknown) => void) | undefined;
 
   /** @internal */
   constructor(
@@ -81,11 +85,7 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     this.deadlineAt = Math.min(byConfig, options.deadline ?? byConfig);
     this.logger = options.logger ?? core.logger;
     this.runner = new StatementRunner(core);
-    this.statementGuard = {
-      statementMs: core.config.statementTimeoutMs,
-      deadlineAt: this.deadlineAt,
-      deadlineError: () => new DeadlineExceededError('session deadline passed during a statement'),
-    };
+    this.guard = new SessionDeadline(core.config.statementTimeoutMs, this.deadlineAt, this, options.name ?? 'session');
   }
 
   /** Milliseconds left before the session's deadline. */
@@ -161,17 +161,13 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   async run<T>(fn: (session: Session<S>) => Promise<T>): Promise<T> {
     const started = performance.now();
     this.core.counters.sessions++;
-    let timer: NodeJS.Timeout | undefined;
+    const watchdog = this.core.watchdog;
     let failure: unknown;
     try {
-      // One promise settled by fn or by the deadline, whichever comes first (cheaper than Promise.race).
+      // One promise settled by fn or by the deadline (expire()), whichever comes first.
       return await new Promise<T>((resolve, reject) => {
-        timer = setTimeout(() => {
-          const err = new DeadlineExceededError(`session deadline passed (${this.options.name ?? 'session'})`);
-          this.core.note(err);
-          this.abortAll(err);
-          reject(err);
-        }, Math.max(0, this.deadlineAt - Date.now()));
+        this.rejectRun = reject;
+        watchdog.add(this.guard);
         let work: Promise<T>;
         try {
           work = fn(this);
@@ -195,10 +191,17 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
       failure = err;
       throw err;
     } finally {
-      clearTimeout(timer);
+      watchdog.remove(this.guard);
       this.end();
       this.logSummary(started, failure);
     }
+  }
+
+  /** @internal The deadline passed (the watchdog, through SessionDeadline): everything still running is stopped. */
+  expire(err: DeadlineExceededError): void {
+    this.core.note(err);
+    this.abortAll(err);
+    this.rejectRun?.(err);
   }
 
   /** Closes the session once: whatever fn left behind is repaired and reported. */
@@ -212,44 +215,39 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     const cfg = this.core.config;
     const limitMs = options.timeoutMs ?? cfg.transactionTimeoutMs;
     const deadlineAt = Math.min(Date.now() + limitMs, this.deadlineAt);
-    const sessionBinds = deadlineAt === this.deadlineAt;
-    // One error per unit: the unit's timer and its statement guard may both fire; it is counted once.
-    let timedOut: TimeoutError | undefined;
-    const deadlineError = () =>
-      (timedOut ??= sessionBinds
-        ? new DeadlineExceededError('session deadline passed during a transaction; rolled back')
-        : new TransactionTimeoutError(`transaction exceeded ${limitMs} ms; rolled back`, { limitMs }));
-
     // Registered before the first await: a transaction not yet begun when the session ends is a leak too, and the
     // stack still holds the caller's frames.
-    let abandonedBy: DbError | undefined;
-    let stop: (err: DbError) => void = (err) => void (abandonedBy ??= err);
-    const unit: OpenUnit = { abort: (err) => stop(err), openedAt: this.stackHere('transaction opened here') };
+    const unit = new UnitDeadline(cfg.statementTimeoutMs, deadlineAt, limitMs, deadlineAt === this.deadlineAt, this.core.note, this.stackHere('transaction opened here'));
+    const watchdog = this.core.watchdog;
     this.openUnits.add(unit);
-    const { tx, lease } = await this.begin(options, deadlineAt, deadlineError).catch((err: unknown) => {
+    watchdog.add(unit);
+    let opened: { tx: Transaction<S>; lease: Lease };
+    try {
+      opened = await this.begin(options, unit);
+    } catch (err) {
+      watchdog.remove(unit);
       this.openUnits.delete(unit);
       throw err;
-    });
+    }
+    const { tx, lease } = opened;
     this.summary.transactions++;
     this.core.counters.transactions++;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      // Ends the unit now: the connection is cancelled and destroyed, and the caller gets `err` at once.
-      stop = (err) => {
-        tx.abort(err);
-        reject(err);
-      };
-      timer = setTimeout(() => {
-        const err = deadlineError();
-        this.core.note(err);
-        stop(err);
-      }, Math.max(0, deadlineAt - Date.now()));
-    });
     let destroy = false;
     try {
-      // Abandoned while BEGIN was on its way (the session ended, or its deadline passed): fn never runs.
-      if (abandonedBy) throw abandonedBy;
-      const result = await Promise.race([fn(tx), timeout]);
+      // Stopped while BEGIN was on its way (the session ended, or the deadline passed): fn never runs.
+      if (unit.stoppedBy) throw unit.stoppedBy;
+      // One promise settled by fn or by the unit being stopped (its alarm, the session's end), whichever is first.
+      const result = await new Promise<T>((resolve, reject) => {
+        unit.running(tx, reject);
+        let work: Promise<T>;
+        try {
+          work = fn(tx);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        Promise.resolve(work).then(resolve, reject);
+      });
       await tx.commit();
       this.core.counters.commits++;
       return result;
@@ -261,8 +259,7 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
       }
       throw err;
     } finally {
-      clearTimeout(timer);
-      timeout.catch(() => undefined);
+      watchdog.remove(unit);
       this.openUnits.delete(unit);
       // A timed-out or aborted unit's connection is in an unknown state: destroyed, never returned.
       this.core.pool.release(lease.conn, destroy || tx.state === 'aborted' || tx.state === 'open');
@@ -270,27 +267,24 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   }
 
   /** Acquires and sends BEGIN; a connection found dead on that first round trip is replaced once. */
-  private async begin(options: TransactionOptions, deadlineAt: number, deadlineError: () => TimeoutError) {
-    const cfg = this.core.config;
-    const begin = this.beginOptions(options, deadlineAt);
+  private async begin(options: TransactionOptions, unit: UnitDeadline): Promise<{ tx: Transaction<S>; lease: Lease }> {
+    const begin = this.beginOptions(options, unit.deadlineAt);
     const sql = beginStatement(begin);
-    const guard = { statementMs: cfg.statementTimeoutMs, deadlineAt, deadlineError };
     for (let attempt = 1; ; attempt++) {
-      const lease = await this.acquire(deadlineAt, deadlineError);
+      const lease = await this.acquire(unit);
       const conn = lease.conn;
       try {
         // Drivers whose transactions are API calls (Data API) start them their way; the others get one round trip.
-        if (conn.begin) await this.runner.runWith(conn, sql, () => conn.begin!(begin).then(() => NO_ROWS), guard, this.tally);
-        else await this.runner.run(conn, sql, undefined, { rowMode: 'array', rawTemporal: false, simple: true }, guard, this.tally);
+        if (conn.begin) await this.runner.runWith(conn, sql, () => conn.begin!(begin).then(() => NO_ROWS), unit, this.tally);
+        else await this.runner.run(conn, sql, undefined, SIMPLE, unit, this.tally);
       } catch (err) {
         this.core.pool.release(lease.conn, err instanceof ConnectionLostError ? 'died' : true);
         if (attempt === 1 && lease.reused && err instanceof ConnectionLostError) continue;
         throw err;
       }
       const caps = this.core.driver.capabilities;
-      const serverBound = caps.serverEnforcedTimeouts && (caps.setLocalTimeouts || caps.startupTimeouts === true);
-      const txGuard = serverBound ? { ...guard, unitTimer: true } : guard;
-      const tx = Transaction.open<S>({ core: this.core, runner: this.runner, lease, deadlineAt, guard: txGuard, tally: this.tally });
+      unit.unitTimer = caps.serverEnforcedTimeouts && (caps.setLocalTimeouts || caps.startupTimeouts === true);
+      const tx = Transaction.open<S>({ core: this.core, runner: this.runner, lease, deadlineAt: unit.deadlineAt, guard: unit, tally: this.tally });
       return { tx, lease };
     }
   }
@@ -316,17 +310,22 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   private async batchOnce(statements: readonly BatchStatement[], options: BatchOptions): Promise<QueryResult[]> {
     const limitMs = options.timeoutMs ?? this.core.config.transactionTimeoutMs;
     const deadlineAt = Math.min(Date.now() + limitMs, this.deadlineAt);
-    const deadlineError = () =>
-      deadlineAt === this.deadlineAt
-        ? new DeadlineExceededError('session deadline passed during a batch')
-        : new TransactionTimeoutError(`batch exceeded ${limitMs} ms`, { limitMs });
+    const sessionBinds = deadlineAt === this.deadlineAt;
+    // The whole batch is bounded by the unit's limit, not by one statement's.
+    const guard: StatementGuard = {
+      statementMs: limitMs,
+      deadlineAt,
+      deadlineError() {
+        return sessionBinds
+          ? new DeadlineExceededError('session deadline passed during a batch')
+          : new TransactionTimeoutError(`batch exceeded ${limitMs} ms`, { limitMs });
+      },
+    };
     const begin = this.beginOptions(options, deadlineAt);
     beginStatement(begin); // validates the options the same way as for a transaction
-    const lease = await this.acquire(deadlineAt, deadlineError);
+    const lease = await this.acquire(guard);
     this.summary.transactions++;
     this.core.counters.transactions++;
-    // The whole batch is bounded by the unit's limit, not by one statement's.
-    const guard = { statementMs: limitMs, deadlineAt, deadlineError };
     let destroy = false;
     try {
       const results = await this.runner.runBatch(lease.conn, statements, { ...begin, rowMode: 'object', rawTemporal: false }, guard, this.tally);
@@ -344,15 +343,14 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
 
   private async execute(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
     this.assertOpen();
-    const guard = this.statementGuard;
-    const deadlineError = guard.deadlineError;
+    const guard = this.guard;
     // Tracked before the first await: a statement still waiting for its connection when the session ends is a
     // leak too (never sent), and the stack still holds the caller's frames.
     const running: RunningStatement = { lease: undefined, text, openedAt: this.stackHere('statement started here') };
     this.running.add(running);
     try {
       for (let attempt = 1; ; attempt++) {
-        const lease = await this.acquire(this.deadlineAt, deadlineError);
+        const lease = await this.acquire(guard);
         if (!this.running.has(running)) {
           this.core.pool.release(lease.conn);
           throw running.abandonedBy ?? new SessionClosedError('statement abandoned: the session ended before it was sent (missing await?)');
@@ -381,16 +379,16 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     }
   }
 
-  private async acquire(deadlineAt: number, deadlineError: () => DbError): Promise<Lease> {
+  /** A connection within the guard's deadline (a wait cut short by the deadline raises the guard's error). */
+  private async acquire(guard: StatementGuard): Promise<Lease> {
     const cfg = this.core.config;
-    const now = Date.now();
-    const remaining = deadlineAt - now;
-    if (remaining <= 0) throw this.noted(deadlineError());
+    const remaining = guard.deadlineAt - Date.now();
+    if (remaining <= 0) throw this.noted(guard.deadlineError());
     try {
       const lease = await this.core.pool.acquire({
         waitMs: Math.min(cfg.acquireTimeoutMs, remaining),
         connectMs: Math.min(cfg.connectTimeoutMs, remaining),
-        onQueueTimeout: cfg.acquireTimeoutMs < remaining ? undefined : deadlineError,
+        onQueueTimeout: cfg.acquireTimeoutMs < remaining ? undefined : guard.deadlineError.bind(guard),
       });
       this.summary.acquireWaitMs += lease.waitMs;
       return lease;

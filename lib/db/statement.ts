@@ -6,20 +6,21 @@ import { StatementTimeoutError, UnsupportedError, type TimeoutError } from './er
 import { fingerprint } from './fingerprint';
 import { refusal } from './profiles';
 import type { BeginOptions } from './timeouts';
+import type { Alarm } from './watchdog';
 
 /** Room for the server's own statement_timeout to answer first when it enforces one. */
 const SERVER_FIRST_GRACE_MS = 250;
 
-export type StatementGuard = {
-  statementMs: number;
+/** The limits a statement runs under (a session's, or its transaction's: see guards.ts). */
+export interface StatementGuard {
+  readonly statementMs: number;
   /** Absolute time by which the statement must have finished (the transaction's or session's deadline). */
-  deadlineAt: number;
+  readonly deadlineAt: number;
   /** The error to raise when the deadline (not the statement limit) is what ran out. */
-  deadlineError: () => TimeoutError;
-  /** A running unit timer (the transaction's) already bounds the statement, and the server enforces its limit. */
-  unitTimer?: boolean;
-};
-
+  deadlineError(): TimeoutError;
+  /** A unit alarm (the transaction's) already bounds the statement, and the server enforces its limit. */
+  readonly unitTimer?: boolean;
+}
 
 /** Per-session tallies the summary line reports. */
 export type StatementTally = { queries: number; dbTimeMs: number };
@@ -59,23 +60,17 @@ export class StatementRunner {
     const grace = this.core.driver.capabilities.serverEnforcedTimeouts ? SERVER_FIRST_GRACE_MS : 0;
     const byStatement = guard.statementMs + grace < remaining;
     const started = performance.now();
-    let fired: TimeoutError | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    let alarm: StatementAlarm | undefined;
     try {
-      // One promise settled by the driver call or the guard, whichever comes first: cheaper per statement than
-      // Promise.race over two promises (bench/db.ts), and the loser's late settlement is ignored, never unhandled.
       // Inside a transaction whose server enforces its timeouts, the server answers a slow statement (57014) and
-      // the transaction's own timer bounds a silent socket: no timer per statement.
+      // the transaction's own alarm bounds a silent socket: no alarm per statement.
       if (guard.unitTimer) return await call();
+      const limit = alarm = new StatementAlarm(conn, guard, byStatement, Date.now() + (byStatement ? guard.statementMs + grace : remaining));
+      // One promise settled by the driver call or the alarm, whichever comes first; the loser's late
+      // settlement is ignored, never unhandled.
       return await new Promise<T>((resolve, reject) => {
-        timer = setTimeout(() => {
-          fired = byStatement
-            ? new StatementTimeoutError(`statement exceeded ${guard.statementMs} ms`, { limitMs: guard.statementMs })
-            : guard.deadlineError();
-          // Stop the server's work first (the cancel travels on its own socket), then drop the connection.
-          void conn.cancel().finally(() => conn.destroy());
-          reject(fired);
-        }, byStatement ? guard.statementMs + grace : remaining);
+        limit.reject = reject;
+        this.core.watchdog.add(limit);
         let work: Promise<T>;
         try {
           work = call();
@@ -86,13 +81,13 @@ export class StatementRunner {
         Promise.resolve(work).then(resolve, reject);
       });
     } catch (err) {
-      let e = fired ?? toDbError(err, { connectionDead: !conn.alive });
+      let e = alarm?.fired ?? toDbError(err, { connectionDead: !conn.alive });
       // The server's statement_timeout was clamped to the unit's deadline: hitting it is the unit's timeout (one
       // error for the unit, counted once), not a slow statement.
       if (!byStatement && e instanceof StatementTimeoutError && e.sqlstate !== undefined) e = guard.deadlineError();
       throw this.noted(e);
     } finally {
-      clearTimeout(timer);
+      if (alarm) this.core.watchdog.remove(alarm);
       const ms = performance.now() - started;
       tally.queries++;
       tally.dbTimeMs += ms;
@@ -115,5 +110,28 @@ export class StatementRunner {
   private noted<E>(err: E): E {
     this.core.note(err);
     return err;
+  }
+}
+
+/** A statement's client-side limit: the statement timeout (plus the server's grace), or the deadline if sooner. */
+class StatementAlarm implements Alarm {
+  fired: TimeoutError | undefined;
+  reject: ((err: unknown) => void) | undefined;
+
+  constructor(
+    private readonly conn: DriverConnection,
+    private readonly guard: StatementGuard,
+    private readonly byStatement: boolean,
+    readonly at: number,
+  ) {}
+
+  expire(): void {
+    const { conn, guard } = this;
+    this.fired = this.byStatement
+      ? new StatementTimeoutError(`statement exceeded ${guard.statementMs} ms`, { limitMs: guard.statementMs })
+      : guard.deadlineError();
+    // Stop the server's work first (the cancel travels on its own socket), then drop the connection.
+    void conn.cancel().finally(() => conn.destroy());
+    this.reject?.(this.fired);
   }
 }
