@@ -80,22 +80,26 @@ export class Pool {
 
   async acquire(limits: AcquireLimits): Promise<Lease> {
     const started = performance.now();
-    const waitEnd = Date.now() + limits.waitMs;
+    // Set before the first wait (nothing awaits before it), so the whole acquire is bounded by waitMs.
+    let waitEnd: number | undefined;
     for (;;) {
       if (this.closed) throw new SessionClosedError('the database was closed');
-      let slot: Slot | 'capacity' | undefined = this.takeIdle();
+      let now = Date.now();
+      let slot: Slot | 'capacity' | undefined = this.takeIdle(now);
       let reused = slot !== undefined;
       if (!slot && this.size() < this.options.max) {
         slot = await this.open(limits.connectMs);
         reused = false;
       }
       if (!slot) {
+        waitEnd ??= now + limits.waitMs;
         slot = await this.enqueue(Math.max(0, waitEnd - Date.now()), limits);
         if (slot === 'capacity') continue;
         reused = true;
+        now = Date.now();
       }
       // Fresh connections skip the await entirely: the common, warm path stays one hop shorter.
-      const usable = !reused || Date.now() - slot.lastUsedAt < this.options.validateAfterIdleMs || (await this.validate(slot));
+      const usable = !reused || now - slot.lastUsedAt < this.options.validateAfterIdleMs || (await this.validate(slot));
       this.handingOver--;
       if (!usable) continue;
       this.leased.set(slot.conn, slot);
@@ -109,12 +113,13 @@ export class Pool {
     if (!slot) throw new Error(`connection ${conn.id} released twice or not from this pool`);
     this.leased.delete(conn);
     if (destroy === 'died') this.countDeath(slot);
-    if (destroy || this.closed || !conn.alive || Date.now() >= slot.expiresAt) {
+    const now = Date.now();
+    if (destroy || this.closed || !conn.alive || now >= slot.expiresAt) {
       this.retire(slot);
       this.wakeForCapacity();
       return;
     }
-    slot.lastUsedAt = Date.now();
+    slot.lastUsedAt = now;
     const waiter = this.waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
@@ -147,8 +152,7 @@ export class Pool {
   }
 
   /** Most recently used first: keeps the fewest connections warm. */
-  private takeIdle(): Slot | undefined {
-    const now = Date.now();
+  private takeIdle(now: number): Slot | undefined {
     for (let slot = this.idle.pop(); slot; slot = this.idle.pop()) {
       // The idle timer stays armed: it ignores a leased slot and is re-armed on release.
       if (slot.conn.alive && now < slot.expiresAt) {

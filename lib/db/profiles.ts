@@ -95,18 +95,20 @@ function detect(explicit: ProxyProfileName, url: string | undefined, driver: Dri
   return { profile: PROFILES.direct, reason: 'no proxy detected from host or port' };
 }
 
-const verdicts = new Map<string, string | null>();
+/** Per profile, keyed by the SQL text itself: a literal's hash is cached by V8, a built key would be hashed each time. */
+const verdicts = new Map<string, Map<string, string | null>>();
 const VERDICTS_MAX = 1000;
 
 /** Why `profile` refuses this statement text, or undefined when it may be sent. Cached per text. */
 export function refusal(profile: ProxyProfile, text: string): string | undefined {
   if (profile.refuses.length === 0) return undefined;
-  const key = `${profile.name}\u0000${text}`;
-  let verdict = verdicts.get(key);
+  let known = verdicts.get(profile.name);
+  if (!known) verdicts.set(profile.name, (known = new Map()));
+  let verdict = known.get(text);
   if (verdict === undefined) {
     verdict = judge(profile, text) ?? null;
-    if (verdicts.size >= VERDICTS_MAX) verdicts.clear();
-    verdicts.set(key, verdict);
+    if (known.size >= VERDICTS_MAX) known.clear();
+    known.set(text, verdict);
   }
   return verdict ?? undefined;
 }

@@ -55,7 +55,8 @@ export class StatementRunner {
 
   /** Runs a driver call standing for `text` (a statement, a batch, a transaction API call) under the same guard. */
   async runWith<T>(conn: DriverConnection, text: string, call: () => Promise<T>, guard: StatementGuard, tally: StatementTally): Promise<T> {
-    const remaining = guard.deadlineAt - Date.now();
+    const now = Date.now();
+    const remaining = guard.deadlineAt - now;
     if (remaining <= 0) throw this.noted(guard.deadlineError());
     const grace = this.core.driver.capabilities.serverEnforcedTimeouts ? SERVER_FIRST_GRACE_MS : 0;
     const byStatement = guard.statementMs + grace < remaining;
@@ -65,7 +66,7 @@ export class StatementRunner {
       // Inside a transaction whose server enforces its timeouts, the server answers a slow statement (57014) and
       // the transaction's own alarm bounds a silent socket: no alarm per statement.
       if (guard.unitTimer) return await call();
-      const limit = alarm = new StatementAlarm(conn, guard, byStatement, Date.now() + (byStatement ? guard.statementMs + grace : remaining));
+      const limit = alarm = new StatementAlarm(conn, guard, byStatement, now + (byStatement ? guard.statementMs + grace : remaining));
       // One promise settled by the driver call or the alarm, whichever comes first; the loser's late
       // settlement is ignored, never unhandled.
       return await new Promise<T>((resolve, reject) => {
