@@ -1,23 +1,48 @@
 // drizzle on top of any driver: the pg-proxy flavour hands every statement to our session or transaction,
 // so pooling, timeouts, typed errors and stats apply to ORM queries exactly as to raw ones.
-import { DrizzleQueryError } from 'drizzle-orm';
-import { drizzle, type PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
+import { createTableRelationsHelpers, DrizzleQueryError, extractTablesRelationalConfig } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { PgRemoteDatabase, PgRemoteSession } from 'drizzle-orm/pg-proxy';
 import type { QueryResult } from './driver';
 import { DbError } from './errors';
 
 export type Execute = (text: string, params: readonly unknown[] | undefined, rowMode: 'object' | 'array') => Promise<QueryResult>;
 
+type RelationalSchema = ConstructorParameters<typeof PgRemoteSession>[2];
+
+/**
+ * What drizzle() builds before it can run anything: the dialect and the relational config of the schema. Built
+ * once per schema and shared: extracting the validator schema's relations took ~250 us, and a session (one per
+ * invocation) builds its drizzle on first use.
+ */
+const dialect = new PgDialect();
+const relationalConfigs = new WeakMap<Record<string, unknown>, RelationalSchema>();
+
+function relationalConfig(schema: Record<string, unknown>): RelationalSchema {
+  let config = relationalConfigs.get(schema);
+  if (!config) {
+    const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+    config = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+    relationalConfigs.set(schema, config);
+  }
+  return config;
+}
+
+/** drizzle (what `drizzle-orm/pg-proxy`'s drizzle() returns) over `execute`, from the shared dialect and config. */
 export function drizzleOver<S extends Record<string, unknown>>(schema: S | undefined, execute: Execute): PgRemoteDatabase<S> {
-  const db = drizzle<S>(
+  const relational = schema ? relationalConfig(schema) : undefined;
+  const session = new PgRemoteSession(
     async (text, params, method) => {
       // 'all' expects positional rows (drizzle maps them to fields); 'execute' returns rows as objects.
       const res = await execute(text, params, method === 'all' ? 'array' : 'object');
       return { rows: res.rows as never[] };
     },
-    schema ? { schema } : {},
+    dialect,
+    relational,
+    {},
   );
-  passTypedErrors((db as unknown as { session: QueryPreparer }).session);
-  return db;
+  passTypedErrors(session as unknown as QueryPreparer);
+  return new PgRemoteDatabase(dialect, session, relational as never) as PgRemoteDatabase<S>;
 }
 
 // drizzle's internals this relies on (0.45): every query runs through prepareQuery(...).queryWithCache(...).
