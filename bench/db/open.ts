@@ -1,6 +1,7 @@
 // The two sides of every comparison, on the same database and with the same pool size, and the round-trip count.
 import pg from 'pg';
 import { createDatabase, type Database } from '../../lib/db';
+import * as validatorSchema from '../../lib/validator/schema';
 import { PG_HOST, PG_PORT, type TestDatabase } from '../../test/support/postgres';
 import { interleaved, mergeRounds, scaled, type Variant, type VariantSamples } from '../support/measure';
 import { startCountingProxy } from '../../test/support/counting-proxy';
@@ -15,6 +16,8 @@ export type Sides = {
   db: Database;
   /** A raw node-postgres pool of the same size. */
   pool: pg.Pool;
+  /** The layer as the validator creates it: with its drizzle schema (what `session.db` is built from). */
+  dbWithSchema: Database<typeof validatorSchema>;
 };
 
 type Call = () => Promise<unknown>;
@@ -23,10 +26,12 @@ type Call = () => Promise<unknown>;
 export async function withSides<T>(tdb: TestDatabase, fn: (sides: Sides) => Promise<T>, url = tdb.url): Promise<T> {
   const db = createDatabase({ url, driver: 'pg', applicationName: tdb.applicationName, poolMax: POOL_SIZE, logger: quietLogger, env: {} });
   const pool = new pg.Pool({ connectionString: url, application_name: tdb.applicationName, max: POOL_SIZE });
+  const dbWithSchema = createDatabase({ url, driver: 'pg', applicationName: tdb.applicationName, poolMax: POOL_SIZE, logger: quietLogger, env: {}, schema: validatorSchema });
   try {
-    return await fn({ db, pool });
+    return await fn({ db, pool, dbWithSchema });
   } finally {
     await db.close();
+    await dbWithSchema.close();
     await pool.end();
   }
 }
