@@ -51,6 +51,14 @@ describe('data-api limits', () => {
     expect(endpoint.requests()).toBe(before);
   });
 
+  it('sends a request under 4 MiB that only a worst-case estimate would put over it', async () => {
+    // Act: 1 MiB of text (6 MiB if every character needed a JSON escape), measured exactly before sending.
+    const res = await db.session((s) => s.query<{ n: number }>('SELECT length($1) AS n', ['x'.repeat(1024 * 1024)]));
+
+    // Assess
+    expect(res.rows).toEqual([{ n: 1024 * 1024 }]);
+  });
+
   it("reports the service's statement limit as StatementTimeoutError and clamps the configured limit to 45 s", async () => {
     // Prepare
     const small = dataApiDatabase(tdb, limited, { statementTimeoutMs: 5_000 });

@@ -87,6 +87,27 @@ describe('data-api values', () => {
     expect(nulls.rows).toEqual([{ a: null, b: null, c: true }]);
   });
 
+  it('maps the rows of writes with RETURNING, and counts writes without (no result set, no metadata asked for)', async () => {
+    // Prepare
+    await adminQuery("INSERT INTO things (id, ext, big, at) VALUES (3, gen_random_uuid(), 9007199254740993, '2024-05-06 07:08:09.5+00')", [], tdb.name);
+
+    // Act
+    const [returning, commented, withCte, plain] = await db.session((s) =>
+      s.transaction(async (tx) => [
+        await tx.query('UPDATE things SET note = $1 WHERE id = 3 RETURNING big, at', ['returning']),
+        await tx.query('/* first */ update things SET note = $1 WHERE id = 3 returning id', ['x']),
+        await tx.query('WITH u AS (UPDATE things SET note = $1 WHERE id = 3 RETURNING id) SELECT id FROM u', ['y']),
+        await tx.query("UPDATE things SET note = 'RETURNING' WHERE id = $1", [3]),
+      ]),
+    );
+
+    // Assess
+    expect(returning.rows).toEqual([{ big: '9007199254740993', at: new Date('2024-05-06T07:08:09.500Z') }]);
+    expect(commented.rows).toEqual([{ id: 3 }]);
+    expect(withCte.rows).toEqual([{ id: 3 }]);
+    expect(plain).toEqual({ rows: [], rowCount: 1 });
+  });
+
   it('carries drizzle reads and writes, temporal and json columns included', async () => {
     // Prepare
     const row = { id: 2, ext: '0e8b1b2c-1111-4222-8333-944455556666', big: 12345678901234567n, price: '1.50', active: false, doc: { tags: ['a'] }, at: new Date('2025-02-03T04:05:06.789Z'), note: null, raw: Buffer.from('hi') };

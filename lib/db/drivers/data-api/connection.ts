@@ -2,37 +2,26 @@
 // the service keeps for us. One call at a time per lease (the service runs one statement at a time per
 // transaction). cancel() aborts the HTTP request: the service has no cancel, the statement runs on until it
 // ends or hits the 45 s limit, and a destroyed lease rolls its transaction back as soon as the service allows.
-import type {
-  BeginTransactionCommandOutput,
-  ExecuteStatementCommandInput,
-  ExecuteStatementCommandOutput,
-  RDSDataClient,
-} from '@aws-sdk/client-rds-data';
+import type { BeginTransactionCommandOutput, ExecuteStatementCommandOutput, RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
-import { ConnectionFailedError, ConnectionLostError, IdleInTransactionTimeoutError, LimitExceededError } from '../../errors';
+import { ConnectionFailedError, ConnectionLostError, IdleInTransactionTimeoutError } from '../../errors';
 import type { BeginOptions } from '../../timeouts';
+import type { RoleDefaults } from '../role-defaults';
 import { dataApiError, isResuming } from './errors';
 import { toQueryResult } from './fields';
 import { bindParameters } from './params';
+import { executeInput, mayReturnRows, type DataApiTarget } from './request';
 
 let nextId = 1;
 
-/** The service refuses requests over 4 MiB, headers included; this much is kept for headers and signing. */
-const REQUEST_LIMIT_BYTES = 4 * 1024 * 1024;
-const HEADER_ALLOWANCE_BYTES = 8 * 1024;
 const RESUME_FIRST_DELAY_MS = 250;
 const RESUME_MAX_DELAY_MS = 2_000;
 /** A destroyed lease keeps trying to roll back while its last statement may still run (45 s service limit). */
 const ABANDON_BUDGET_MS = 50_000;
-const RESULT_OPTIONS = { longReturnType: 'STRING', decimalReturnType: 'STRING' } as const;
 const ISOLATION_SQL = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
-const LOCAL_TIMEOUTS =
-  "SELECT set_config('statement_timeout', :st, true), set_config('lock_timeout', :lt, true), " +
-  "set_config('idle_in_transaction_session_timeout', :it, true)";
 
 export type Commands = typeof import('@aws-sdk/client-rds-data');
-
-export type DataApiTarget = { resourceArn: string; secretArn: string; database: string };
+export type { DataApiTarget };
 
 export type DataApiConnectionOptions = {
   client: RDSDataClient;
@@ -42,6 +31,8 @@ export type DataApiConnectionOptions = {
   resumeBudgetMs: number;
   /** The service forgets a transaction unused this long. */
   transactionExpiryMs: number;
+  /** The session defaults of the service's connections (shared by the driver's leases): set_config only where they differ. */
+  roleDefaults: RoleDefaults;
 };
 
 export class DataApiConnection implements DriverConnection {
@@ -50,6 +41,9 @@ export class DataApiConnection implements DriverConnection {
   private transactionId: string | undefined;
   private lastCallAt = 0;
   private inFlight: AbortController | undefined;
+  /** Shared by this lease's calls (one at a time) until one is aborted: a signal per call costs more than the SDK's own
+   *  listener bookkeeping on it, which it undoes when each request ends. */
+  private controller = new AbortController();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: DataApiConnectionOptions) {}
@@ -63,15 +57,19 @@ export class DataApiConnection implements DriverConnection {
   }
 
   query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
-    return this.serial(async () => toQueryResult(await this.execute(text, params), options));
+    return this.serial(async () => toQueryResult(await this.execute(text, params, mayReturnRows(text)), options));
   }
 
-  /** One statement (the Data API runs one statement per call). */
+  /** One statement (the Data API runs one statement per call); its result is not read. */
   async exec(text: string): Promise<void> {
-    await this.serial(() => this.execute(text, undefined));
+    await this.serial(() => this.execute(text, undefined, false));
   }
 
-  /** BeginTransaction, then SET TRANSACTION and the transaction-local timeouts: the service has no BEGIN options. */
+  /**
+   * BeginTransaction, then SET TRANSACTION and the transaction-local timeouts that the session defaults do not
+   * already give (the service has no BEGIN options): a write at the configured limits, with role defaults equal to
+   * them, is BeginTransaction, its statements, CommitTransaction.
+   */
   begin(options: BeginOptions): Promise<void> {
     return this.serial(async () => {
       const { BeginTransactionCommand } = this.o.commands;
@@ -83,9 +81,14 @@ export class DataApiConnection implements DriverConnection {
       this.lastCallAt = Date.now();
       try {
         const mode = transactionMode(options);
-        if (mode) await this.execute(mode, undefined);
+        if (mode) await this.execute(mode, undefined, false);
         const t = options.serverTimeouts;
-        if (t) await this.execute(LOCAL_TIMEOUTS, undefined, [ms('st', t.statementMs), ms('lt', t.lockMs), ms('it', t.idleInTransactionMs)]);
+        const timeouts = t && this.o.roleDefaults.statementFor(t);
+        if (timeouts) {
+          const out = await this.execute(timeouts.sql, undefined, false);
+          // Without metadata every column comes back as its text (set_config's, the defaults').
+          if (timeouts.readsDefaults) this.o.roleDefaults.record(out.records?.[0]?.at(-1)?.stringValue);
+        }
       } catch (err) {
         await this.finish('rollback').catch(() => undefined);
         throw err;
@@ -112,26 +115,11 @@ export class DataApiConnection implements DriverConnection {
     if (this.transactionId) void this.abandon(this.transactionId);
   }
 
-  /** One ExecuteStatement, in the open transaction if any. Callers hold the queue. */
-  private async execute(
-    text: string,
-    params: readonly unknown[] | undefined,
-    extra: ExecuteStatementCommandInput['parameters'] = [],
-  ): Promise<ExecuteStatementCommandOutput> {
+  /** One ExecuteStatement, in the open transaction if any; `metadata`: column types for typed rows. Callers hold the queue. */
+  private async execute(text: string, params: readonly unknown[] | undefined, metadata: boolean): Promise<ExecuteStatementCommandOutput> {
     const transactionId = this.usableTransaction();
     const { sql, parameters } = bindParameters(text, params);
-    const input: ExecuteStatementCommandInput = {
-      ...this.o.target,
-      sql,
-      parameters: [...parameters, ...extra],
-      includeResultMetadata: true,
-      resultSetOptions: RESULT_OPTIONS,
-      ...(transactionId ? { transactionId } : {}),
-    };
-    const bytes = Buffer.byteLength(JSON.stringify(input)) + HEADER_ALLOWANCE_BYTES;
-    if (bytes > REQUEST_LIMIT_BYTES) {
-      throw new LimitExceededError(`request of about ${bytes} bytes is over the Data API 4 MiB limit; nothing was sent`);
-    }
+    const input = executeInput(this.o.target, sql, parameters, transactionId, metadata);
     try {
       return await this.call((signal) => this.o.client.send(new this.o.commands.ExecuteStatementCommand(input), { abortSignal: signal }));
     } finally {
@@ -178,7 +166,8 @@ export class DataApiConnection implements DriverConnection {
   /** One service call; an Aurora database resuming from auto-pause is waited for with capped backoff. */
   private async call<T>(send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.dead) throw new ConnectionLostError('the Data API lease was destroyed');
-    const controller = new AbortController();
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+    const controller = this.controller;
     this.inFlight = controller;
     const giveUpAt = Date.now() + this.o.resumeBudgetMs;
     try {
@@ -232,17 +221,18 @@ function transactionMode(o: BeginOptions): string | undefined {
   return sql;
 }
 
-function ms(name: string, value: number) {
-  return { name, value: { stringValue: String(Math.max(1, Math.floor(value))) } };
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    signal?.addEventListener('abort', () => {
+    const cancelled = () => {
       clearTimeout(timer);
       reject(new ConnectionLostError('call cancelled'));
-    }, { once: true });
+    };
+    // The signal outlives the wait (the lease reuses it): its listener goes when the wait ends.
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', cancelled);
+      resolve();
+    }, ms);
+    timer.unref();
+    signal?.addEventListener('abort', cancelled, { once: true });
   });
 }

@@ -1,8 +1,10 @@
 // RDS Data API driver (@aws-sdk/client-rds-data): SQL over signed HTTPS to Aurora, transactions by id.
 // Interactive transactions yes (BeginTransaction / ExecuteStatement with transactionId / Commit / Rollback),
-// savepoints no (nested transactions are refused), timeouts as transaction-local settings after BeginTransaction.
+// savepoints no (nested transactions are refused), timeouts as transaction-local settings after BeginTransaction
+// where the role's session defaults (read once per driver, role-defaults.ts) do not already give them.
 import type { RDSDataClient, RDSDataClientConfig } from '@aws-sdk/client-rds-data';
 import type { DriverConnection, DriverImplementation } from '../../driver';
+import { RoleDefaults } from '../role-defaults';
 import { DataApiConnection, type Commands, type DataApiTarget } from './connection';
 
 export type DataApiDriverOptions = DataApiTarget & {
@@ -18,13 +20,16 @@ type Loaded = { client: RDSDataClient; commands: Commands };
 export class DataApiDriver implements DriverImplementation {
   readonly name = 'data-api';
   private loaded: Promise<Loaded> | undefined;
+  /** One per driver (per container): every lease reaches the same role and database. */
+  private readonly roleDefaults = new RoleDefaults(['statementMs', 'lockMs', 'idleInTransactionMs']);
 
   constructor(private readonly options: DataApiDriverOptions) {}
 
   async connect(): Promise<DriverConnection> {
     const { client, commands } = await this.load();
     const { resourceArn, secretArn, database, resumeBudgetMs, transactionExpiryMs } = this.options;
-    return new DataApiConnection({ client, commands, target: { resourceArn, secretArn, database }, resumeBudgetMs, transactionExpiryMs });
+    const target = { resourceArn, secretArn, database };
+    return new DataApiConnection({ client, commands, target, resumeBudgetMs, transactionExpiryMs, roleDefaults: this.roleDefaults });
   }
 
   async close(): Promise<void> {

@@ -19,12 +19,14 @@ const OID_BY_TYPE_NAME: Record<string, number> = {
 };
 
 const identity = (v: string) => v;
+const asText = (field: Field) => fieldText(field, false);
 
 export function toQueryResult(out: ExecuteStatementResponse, options: QueryOptions): QueryResult {
   if (!out.records) return { rows: [], rowCount: out.numberOfRecordsUpdated ?? 0 };
   const columns = out.columnMetadata ?? [];
   const types = options.rawTemporal ? rawTemporalTypes : pgTypes;
-  const decoders = columns.map((c) => decoder(c, types));
+  // Rows without metadata (a DML statement that returned rows anyway, e.g. through a rule): each value as its text.
+  const decoders = out.columnMetadata ? columns.map((c) => decoder(c, types)) : out.records[0]?.map(() => asText) ?? [];
   const names = columns.map((c, i) => c.label || c.name || `?column?${i}`);
   const rows = out.records.map((record) => {
     const values = record.map((field, i) => decoders[i]?.(field) ?? null);

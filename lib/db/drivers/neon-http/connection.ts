@@ -5,6 +5,7 @@ import type { BatchStatement, DriverConnection, QueryOptions, QueryResult } from
 import { UnsupportedError } from '../../errors';
 import type { BeginOptions, IsolationLevel } from '../../timeouts';
 import { pgTypes, rawTemporalTypes } from '../pg/types';
+import type { RoleDefaults } from '../role-defaults';
 import { neonHttpError } from './errors';
 
 let nextId = 1;
@@ -14,9 +15,6 @@ const ISOLATION = { 'read committed': 'ReadCommitted', 'repeatable read': 'Repea
   string
 >;
 
-// Transaction-local settings as the batch's first statement: they end with the request's transaction.
-const LOCAL_TIMEOUTS = "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)";
-
 type FullResult = { rows: unknown[]; rowCount: number | null };
 export type NeonSql = NeonQueryFunction<false, true>;
 
@@ -25,10 +23,14 @@ export class NeonHttpConnection implements DriverConnection {
   private dead = false;
   private readonly inFlight = new Set<AbortController>();
 
-  /** `route` points the library's process-wide endpoint at ours; called right before a request starts. */
+  /**
+   * `route` points the library's process-wide endpoint at ours; called right before a request starts.
+   * `roleDefaults`: the session defaults of the endpoint's connections (shared by the driver's leases).
+   */
   constructor(
     private readonly sql: NeonSql,
     private readonly route: () => void,
+    private readonly roleDefaults: RoleDefaults,
   ) {}
 
   get alive(): boolean {
@@ -58,10 +60,15 @@ export class NeonHttpConnection implements DriverConnection {
     throw new UnsupportedError('neon-http sends one statement per request; use session.batch() for several');
   }
 
+  /**
+   * One request, one transaction. The limits the session defaults do not already give go first, as transaction-local
+   * settings in the same request (a batch at the configured limits, with role defaults equal to them, has none).
+   */
   async batch(statements: readonly BatchStatement[], options: BeginOptions & QueryOptions): Promise<QueryResult[]> {
     const t = options.serverTimeouts;
+    const timeouts = t && this.roleDefaults.statementFor(t);
     const queries: NeonQueryPromise<false, true>[] = [];
-    if (t) queries.push(this.sql.query(LOCAL_TIMEOUTS, [String(t.statementMs), String(t.lockMs)], { types: pgTypes }));
+    if (timeouts) queries.push(this.sql.query(timeouts.sql, [], { types: pgTypes }));
     const types = options.rawTemporal ? rawTemporalTypes : pgTypes;
     for (const st of statements) queries.push(this.sql.query(st.text, [...(st.params ?? [])], { types }));
     return this.request(async (signal) => {
@@ -69,11 +76,13 @@ export class NeonHttpConnection implements DriverConnection {
       const results = (await this.sql.transaction(queries, {
         arrayMode: options.rowMode === 'array',
         fullResults: true,
-        readOnly: options.readOnly,
+        // Only what differs from the endpoint's defaults travels (as headers).
+        ...(options.readOnly ? { readOnly: true } : {}),
         ...(options.isolation ? { isolationLevel: ISOLATION[options.isolation] } : {}),
         fetchOptions: { signal },
       })) as unknown as FullResult[];
-      return results.slice(t ? 1 : 0).map((r) => ({ rows: r.rows, rowCount: r.rowCount }));
+      if (timeouts?.readsDefaults) this.roleDefaults.record(lastColumn(results[0]?.rows[0]));
+      return results.slice(timeouts ? 1 : 0).map((r) => ({ rows: r.rows, rowCount: r.rowCount }));
     });
   }
 
@@ -98,4 +107,10 @@ export class NeonHttpConnection implements DriverConnection {
       this.inFlight.delete(controller);
     }
   }
+}
+
+/** A row's last column, in either row mode (the object's keys keep the select list's order). */
+function lastColumn(row: unknown): unknown {
+  if (Array.isArray(row)) return row.at(-1);
+  return row && typeof row === 'object' ? Object.values(row).at(-1) : undefined;
 }

@@ -1,6 +1,7 @@
 // Neon's SQL over HTTP (neon()): reads as single requests, writes as batches (one request, one transaction).
 // No interactive transactions: createDatabase refuses this driver unless transactions: 'batch-only' is declared.
 import type { DriverConnection, DriverImplementation } from '../../driver';
+import { RoleDefaults } from '../role-defaults';
 import { NeonHttpConnection, type NeonSql } from './connection';
 
 export type NeonHttpDriverOptions = {
@@ -13,6 +14,9 @@ export type NeonHttpDriverOptions = {
 export class NeonHttpDriver implements DriverImplementation {
   readonly name = 'neon-http';
   private library: Promise<{ sql: NeonSql; route: () => void }> | undefined;
+  /** One per driver (per container): every request reaches the same role and database. A batch is one request, so
+   *  idle_in_transaction_session_timeout never applies to it and only these two are set. */
+  private readonly roleDefaults = new RoleDefaults(['statementMs', 'lockMs']);
 
   constructor(private readonly options: NeonHttpDriverOptions) {
     // The URL (and its password) must not be reachable by enumeration or inspection of the driver.
@@ -21,7 +25,7 @@ export class NeonHttpDriver implements DriverImplementation {
 
   async connect(): Promise<DriverConnection> {
     const { sql, route } = await this.load();
-    return new NeonHttpConnection(sql, route);
+    return new NeonHttpConnection(sql, route, this.roleDefaults);
   }
 
   async close(): Promise<void> {
