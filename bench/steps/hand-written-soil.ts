@@ -24,11 +24,11 @@ const HISTORY_COLUMNS = [
 
 /**
  * The phases timed on every side: the statements that write history or delete predictions, and the one
- * that reads the due predictions (their grids are parsed on the client, whoever wrote the SELECT).
+ * that reads (and locks) the due predictions with their grids (the step's also reads the truth).
  */
 export const SOIL_PHASES = {
   write: /INSERT INTO soil_history|DELETE FROM soil_predictions/,
-  readDue: /^\s*SELECT\b[\s\S]*\bFROM soil_predictions\b/,
+  readDue: /\bFROM soil_predictions\b[\s\S]*\bFOR UPDATE SKIP LOCKED\b/,
 };
 
 /** Runs the whole soil step by hand on `q` (a raw client); returns the history rows written. */

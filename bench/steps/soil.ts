@@ -1,7 +1,8 @@
 // Soil step, 5 regions x 256 miners (1,280 predictions, four 11x11 grids each), three sides on the same
 // freshly restored state, interleaved:
-// - batched: runSoilStep as scheduled (chunks of 256, each one transaction: select due + truth, one
-//   statement moving the scored predictions into history server-side, score-row lock + read + upsert);
+// - batched: runSoilStep as scheduled (chunks of 256, each one transaction: one statement selecting the due
+//   predictions and their truth (grids in binary), one moving the scored predictions into history
+//   server-side, score-row lock + read + upsert);
 // - per-row: runSoilStep({ perRow: true }), the comparison path (a history INSERT and a DELETE per prediction);
 // - hand-written: the same work on raw node-postgres in ONE transaction with ONE multi-row history INSERT
 //   (see hand-written-soil.ts).
@@ -93,9 +94,9 @@ export async function soilStepFigures(env: StepsEnv, ctx: SuiteContext): Promise
       goals: [{ on: 'ratio', op: '<=', limit: HAND_WRITTEN_RATIO }],
     }),
     figure({ name: 'soil 5x256 write phase: per-row path (value) vs hand-written (baseline)', value: write('per-row'), baseline: write('hand-written'), unit: 'ms' }),
-    // The floor every side shares: most of it is parsing the due grids' float8[] text on the client.
+    // The floor every side shares: the server writing out ~310,000 grid values and the client reading them.
     figure({
-      name: 'soil 5x256 read phase (SELECT of the due predictions, grids parsed on the client): batched step, 5 chunks (value) vs hand-written, 1 SELECT (baseline)',
+      name: 'soil 5x256 read phase (the SELECT of the due predictions with their grids): batched step, 5 chunks, truth in the same statement, grids in binary (value) vs hand-written, 1 SELECT, grids as text (baseline)',
       value: readDue('batched'),
       baseline: readDue('hand-written'),
       unit: 'ms',

@@ -18,15 +18,14 @@ export { submitGeoPrediction, submitGeoPredictions, storeGeoTruth, MAX_GEO_PREDI
 export { listScores, upsertScoreRows, lockScoreRows, scoreSamples, MAX_SCORES_LIMIT, MAX_SCORE_ROWS_PER_CALL, type ScoreSample } from './scores';
 export { latestWeights, storeWeights } from './weights';
 export {
-  selectDueSoilPredictions,
-  selectSoilTruth,
+  selectDueSoilWork,
   moveSoilPredictions,
-  scheduleSoilRetries,
   soilHistoryScores,
   insertSoilHistoryRow,
   deleteSoilPrediction,
   scheduleSoilRetry,
   type DueSoilPrediction,
+  type DueSoilWork,
   type SoilTruthGrids,
   type ScoredSoil,
   type SoilRetry,

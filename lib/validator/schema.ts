@@ -151,6 +151,8 @@ export const soilRegions = pgTable(
   ],
 );
 
+// Rows kept inline up to a page (toast_tuple_target = 8160, drizzle/0002_soil_grids_inline.sql; drizzle-kit
+// cannot express it): the scoring step copies and deletes every grid, which out-of-line storage made costly.
 export const soilPredictions = pgTable(
   'soil_predictions',
   {
@@ -212,7 +214,8 @@ export const soilTruth = pgTable(
   ],
 );
 
-// No foreign key to soil_regions: history outlives the regions that cleanup removes.
+// No foreign key to soil_regions: history outlives the regions that cleanup removes. Rows inline up to a page,
+// like soil_predictions (drizzle/0002_soil_grids_inline.sql).
 export const soilHistory = pgTable(
   'soil_history',
   {

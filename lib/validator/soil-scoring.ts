@@ -1,6 +1,7 @@
 // The soil step's statements. Each is one round trip; the step runs them inside one short transaction per
 // chunk. Batch writes are single statements over arrays (unnest) — except the functions marked as the
 // per-row comparison path, kept for benchmarks only.
+import { decodeGridWire, gridWire } from './soil-grid-wire';
 import { floats, toDate, toDateOrNull, toNumber, type Sql } from './sql';
 
 export type DueSoilPrediction = {
@@ -24,59 +25,80 @@ export type ScoredSoil = { id: number; regionId: number; surfaceRmse: number; ro
 
 export type SoilRetry = { id: number; retryCount: number; nextRetryTime: Date; errorMessage: string };
 
+/** What a chunk works on: its due predictions (in id order) and the truth of their regions. */
+export type DueSoilWork = { due: DueSoilPrediction[]; truths: Map<number, SoilTruthGrids> };
+
 /**
- * Up to `limit` attemptable predictions, locked for this transaction; rows another runner holds are skipped.
+ * One statement: up to `limit` attemptable predictions, locked for this transaction (rows another runner holds
+ * are skipped), and the truth of their regions, share-locked so the truth stored in history is the one scored
+ * against. Grids travel in binary (soil-grid-wire.ts).
  * Attemptable = the math's isDue (lib/tasks/soil/math), except that a retry whose time has come is taken
  * whatever its count: isDue stops at maxRetries while nextRetry gives up only once that count is reached, so
  * without this the last scheduled retry would never run nor be given up. Each half of the rule matches one
  * partial index (first attempts by target time; retries by their time).
  */
-export async function selectDueSoilPredictions(q: Sql, o: { firstDueBefore: Date; now: Date; limit: number }): Promise<DueSoilPrediction[]> {
+export async function selectDueSoilWork(q: Sql, o: { firstDueBefore: Date; now: Date; limit: number }): Promise<DueSoilWork> {
   const res = await q.query<Record<string, unknown>>(
-    `SELECT id, region_id, miner_uid, miner_hotkey, target_time, surface_sm, rootzone_sm, status, retry_count, next_retry_time
-     FROM soil_predictions
-     WHERE (status = 'sent_to_miner' AND next_retry_time IS NULL AND target_time <= $1)
-        OR (next_retry_time IS NOT NULL AND next_retry_time <= $2 AND status <> 'scored')
-     ORDER BY id
-     LIMIT $3
-     FOR UPDATE SKIP LOCKED`,
+    `WITH due AS (
+       SELECT id, region_id, miner_uid, miner_hotkey, target_time, surface_sm, rootzone_sm, status, retry_count, next_retry_time
+       FROM soil_predictions
+       WHERE (status = 'sent_to_miner' AND next_retry_time IS NULL AND target_time <= $1)
+          OR (next_retry_time IS NOT NULL AND next_retry_time <= $2 AND status <> 'scored')
+       ORDER BY id
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED),
+     truth AS (
+       -- The regions are named so the truth is read through its key (a handful of rows), not scanned.
+       SELECT region_id, surface_sm, rootzone_sm FROM soil_truth
+       WHERE region_id = ANY (ARRAY(SELECT DISTINCT region_id FROM due))
+       FOR SHARE)
+     SELECT false AS is_truth, id, region_id, miner_uid, miner_hotkey, target_time, status, retry_count, next_retry_time,
+            ${gridWire('surface_sm')} AS surface, ${gridWire('rootzone_sm')} AS rootzone
+     FROM due
+     UNION ALL
+     SELECT true, NULL, region_id, NULL, NULL, NULL, NULL, NULL, NULL, ${gridWire('surface_sm')}, ${gridWire('rootzone_sm')}
+     FROM truth`,
     [o.firstDueBefore, o.now, o.limit],
   );
-  return res.rows.map((r) => ({
-    id: toNumber(r.id),
-    regionId: toNumber(r.region_id),
-    minerUid: r.miner_uid as number,
-    minerHotkey: r.miner_hotkey as string,
-    targetTime: toDate(r.target_time),
-    surfaceSm: r.surface_sm as number[],
-    rootzoneSm: r.rootzone_sm as number[],
-    status: r.status as string,
-    retryCount: r.retry_count as number,
-    nextRetryTime: toDateOrNull(r.next_retry_time),
-  }));
-}
-
-/** Truth of these regions, share-locked so the truth stored in history is the one scored against. */
-export async function selectSoilTruth(q: Sql, regionIds: readonly number[]): Promise<Map<number, SoilTruthGrids>> {
-  if (regionIds.length === 0) return new Map();
-  const res = await q.query<{ region_id: unknown; surface_sm: number[]; rootzone_sm: number[] }>(
-    'SELECT region_id, surface_sm, rootzone_sm FROM soil_truth WHERE region_id = ANY($1::bigint[]) FOR SHARE',
-    [regionIds],
-  );
-  return new Map(res.rows.map((r) => [toNumber(r.region_id), { surface: r.surface_sm, rootzone: r.rootzone_sm }]));
+  const due: DueSoilPrediction[] = [];
+  const truths = new Map<number, SoilTruthGrids>();
+  for (const r of res.rows) {
+    const surface = decodeGridWire(r.surface as string);
+    const rootzone = decodeGridWire(r.rootzone as string);
+    if (r.is_truth) {
+      truths.set(toNumber(r.region_id), { surface, rootzone });
+      continue;
+    }
+    due.push({
+      id: toNumber(r.id),
+      regionId: toNumber(r.region_id),
+      minerUid: r.miner_uid as number,
+      minerHotkey: r.miner_hotkey as string,
+      targetTime: toDate(r.target_time),
+      surfaceSm: surface,
+      rootzoneSm: rootzone,
+      status: r.status as string,
+      retryCount: r.retry_count as number,
+      nextRetryTime: toDateOrNull(r.next_retry_time),
+    });
+  }
+  // UNION ALL keeps no order of its own.
+  due.sort((a, b) => a.id - b.id);
+  return { due, truths };
 }
 
 /**
- * One statement: deletes the predictions `deleteIds` (scored, discarded and given up) and upserts a history
- * row for each scored one, its grids copied server-side from the deleted prediction and the region's truth.
- * Only ids and scores travel.
+ * One statement settles a chunk: deletes the predictions `deleteIds` (scored, discarded and given up), upserts
+ * a history row for each scored one, its grids copied server-side from the deleted prediction and the region's
+ * truth, and schedules the next try of each of `retries`. Only ids, scores and retry fields travel.
  */
 export async function moveSoilPredictions(
   q: Sql,
-  o: { scored: readonly ScoredSoil[]; deleteIds: readonly number[]; scoredAt: Date },
-): Promise<{ deleted: number; historyRows: number }> {
-  if (o.deleteIds.length === 0) return { deleted: 0, historyRows: 0 };
-  const res = await q.query<{ deleted: number; history_rows: number }>(
+  o: { scored: readonly ScoredSoil[]; deleteIds: readonly number[]; retries?: readonly SoilRetry[]; scoredAt: Date },
+): Promise<{ deleted: number; historyRows: number; retried: number }> {
+  const retries = o.retries ?? [];
+  if (o.deleteIds.length === 0 && retries.length === 0) return { deleted: 0, historyRows: 0, retried: 0 };
+  const res = await q.query<{ deleted: number; history_rows: number; retried: number }>(
     `WITH s AS (SELECT * FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::float8[]) AS s(id, surface_rmse, rootzone_rmse, score)),
      gone AS (
        DELETE FROM soil_predictions p WHERE p.id = ANY($5::bigint[])
@@ -90,20 +112,39 @@ export async function moveSoilPredictions(
        -- The regions are named so the truth is read through its key (a handful of rows), not scanned.
        JOIN soil_truth t ON t.region_id = g.region_id AND t.region_id = ANY($7::bigint[])
        ON CONFLICT (region_id, miner_uid, target_time) DO UPDATE SET ${HISTORY_UPDATE}
+       RETURNING 1),
+     retried AS (
+       UPDATE soil_predictions p
+       SET status = 'retry_scheduled', retry_count = r.retry_count, next_retry_time = r.next_retry_time, retry_error_message = r.message
+       FROM unnest($8::bigint[], $9::int[], $10::timestamptz[], $11::text[]) AS r(id, retry_count, next_retry_time, message)
+       WHERE p.id = r.id
        RETURNING 1)
-     SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM ins)::int AS history_rows`,
+     SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM ins)::int AS history_rows,
+            (SELECT count(*) FROM retried)::int AS retried`,
     [
-      o.scored.map((s) => s.id),
-      o.scored.map((s) => s.surfaceRmse),
-      o.scored.map((s) => s.rootzoneRmse),
-      o.scored.map((s) => s.score),
-      o.deleteIds,
+      numbers(o.scored.map((s) => s.id)),
+      numbers(o.scored.map((s) => s.surfaceRmse)),
+      numbers(o.scored.map((s) => s.rootzoneRmse)),
+      numbers(o.scored.map((s) => s.score)),
+      numbers(o.deleteIds),
       o.scoredAt,
-      [...new Set(o.scored.map((s) => s.regionId))],
+      numbers([...new Set(o.scored.map((s) => s.regionId))]),
+      retries.map((r) => r.id),
+      retries.map((r) => r.retryCount),
+      retries.map((r) => r.nextRetryTime),
+      retries.map((r) => r.errorMessage),
     ],
   );
   const row = res.rows[0]!;
-  return { deleted: row.deleted, historyRows: row.history_rows };
+  return { deleted: row.deleted, historyRows: row.history_rows, retried: row.retried };
+}
+
+/**
+ * Numbers as the array literal PostgreSQL reads ({1,0.25,NaN}); given an array, the driver would quote and
+ * escape every element (~1,300 a chunk). JavaScript writes NaN and the infinities as float8 input spells them.
+ */
+function numbers(values: readonly number[]): string {
+  return `{${values.join(',')}}`;
 }
 
 const HISTORY_UPDATE = `
@@ -111,27 +152,20 @@ const HISTORY_UPDATE = `
   surface_sm_truth = excluded.surface_sm_truth, rootzone_sm_truth = excluded.rootzone_sm_truth,
   surface_rmse = excluded.surface_rmse, rootzone_rmse = excluded.rootzone_rmse, score = excluded.score, scored_at = excluded.scored_at`;
 
-/** One statement: schedules the next try of each prediction. */
-export async function scheduleSoilRetries(q: Sql, retries: readonly SoilRetry[]): Promise<number> {
-  if (retries.length === 0) return 0;
-  const res = await q.query(
-    `UPDATE soil_predictions p
-     SET status = 'retry_scheduled', retry_count = r.retry_count, next_retry_time = r.next_retry_time, retry_error_message = r.message
-     FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[]) AS r(id, retry_count, next_retry_time, message)
-     WHERE p.id = r.id`,
-    [retries.map((r) => r.id), retries.map((r) => r.retryCount), retries.map((r) => r.nextRetryTime), retries.map((r) => r.errorMessage)],
-  );
-  return res.rowCount ?? retries.length;
-}
-
-/** Every history score of these target times (all regions, all earlier chunks and runs): a score row's input. */
+/**
+ * Every history score of these (distinct) target times, all regions, all earlier chunks and runs: a score row's
+ * input. Each row names its time by position in `targetTimes`, so no timestamp is parsed per row (a chunk
+ * reloads every earlier chunk's rows of its times).
+ */
 export async function soilHistoryScores(q: Sql, targetTimes: readonly Date[]): Promise<{ targetTime: Date; uid: number; score: number }[]> {
   if (targetTimes.length === 0) return [];
-  const res = await q.query<{ target_time: unknown; miner_uid: number; score: number }>(
-    'SELECT target_time, miner_uid, score FROM soil_history WHERE target_time = ANY($1::timestamptz[])',
+  const res = await q.query<{ k: number; miner_uid: number; score: number }>(
+    `SELECT t.k::int AS k, h.miner_uid, h.score
+     FROM unnest($1::timestamptz[]) WITH ORDINALITY AS t(target_time, k)
+     JOIN soil_history h ON h.target_time = t.target_time`,
     [targetTimes],
   );
-  return res.rows.map((r) => ({ targetTime: toDate(r.target_time), uid: r.miner_uid, score: r.score }));
+  return res.rows.map((r) => ({ targetTime: targetTimes[r.k - 1]!, uid: r.miner_uid, score: r.score }));
 }
 
 // ---- per-row comparison path (benchmarks only) -------------------------------------------------

@@ -2,7 +2,7 @@
 // difference: a retry whose time has come is taken even at the retry limit, so nextRetry can give it up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDue, SOIL_POLICY } from '../../lib/tasks/soil/math';
-import { selectDueSoilPredictions, submitSoilPredictions } from '../../lib/validator';
+import { selectDueSoilWork, submitSoilPredictions } from '../../lib/validator';
 import { DAY, HOUR, pgHarness, range, seedMiners, seedRegions, soilPrediction, type Harness } from './fixtures';
 
 const NOW = new Date('2025-04-10T12:00:00Z');
@@ -38,8 +38,8 @@ afterAll(async () => {
 describe('due selection', () => {
   it('selects what isDue says, plus retries at the limit whose time has come', async () => {
     // Act
-    const due = await h.session((s) =>
-      s.transaction((tx) => selectDueSoilPredictions(tx, { firstDueBefore: new Date(NOW.getTime() - SOIL_POLICY.scoringDelayMs), now: NOW, limit: 100 })),
+    const { due } = await h.session((s) =>
+      s.transaction((tx) => selectDueSoilWork(tx, { firstDueBefore: new Date(NOW.getTime() - SOIL_POLICY.scoringDelayMs), now: NOW, limit: 100 })),
     );
     // Assess
     const expected = states

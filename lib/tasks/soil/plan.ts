@@ -1,7 +1,7 @@
 // What a soil chunk does with each due prediction: score, retry, give up or discard. Pure (no I/O): the
 // step reads the inputs and writes the plan.
 import type { DueSoilPrediction, ScoredSoil, SoilRetry, SoilTruthGrids } from '../../validator';
-import { GRID_SIZE, nextRetry, scoreSoilPrediction, unflattenGrid, type RetryCause } from './math';
+import { GRID_SIZE, nextRetry, scoreSoilPrediction, unflattenGrid, type RetryCause, type SoilLayers } from './math';
 
 export type SoilPolicyOptions = { maxRetries?: number; maxAgeMs?: number };
 
@@ -27,6 +27,14 @@ export function planSoilChunk(
     else plan.retries.push({ id: p.id, retryCount: d.retryCount, nextRetryTime: d.nextRetryTime, errorMessage: d.errorMessage });
   };
 
+  // Each region's truth shaped once, not once per prediction (a chunk holds ~256 predictions of a few regions).
+  const shaped = new Map<number, SoilLayers>();
+  const truthOf = (regionId: number, t: SoilTruthGrids) => {
+    let layers = shaped.get(regionId);
+    if (!layers) shaped.set(regionId, (layers = { surface: unflattenGrid(t.surface), rootzone: unflattenGrid(t.rootzone) }));
+    return layers;
+  };
+
   for (const p of due) {
     const truth = truths.get(p.regionId);
     if (!truth) {
@@ -34,7 +42,7 @@ export function planSoilChunk(
       continue;
     }
     const pred = { surface: gridOrNull(p.surfaceSm), rootzone: gridOrNull(p.rootzoneSm) };
-    const result = scoreSoilPrediction({ surface: unflattenGrid(truth.surface), rootzone: unflattenGrid(truth.rootzone) }, pred);
+    const result = scoreSoilPrediction(truthOf(p.regionId, truth), pred);
     if (result.ok) {
       plan.scored.push({ id: p.id, regionId: p.regionId, surfaceRmse: result.surfaceRmse, rootzoneRmse: result.rootzoneRmse, score: result.total, targetTime: p.targetTime });
     } else if (result.reason === 'no_valid_pixels' && (!hasFinite(truth.surface) || !hasFinite(truth.rootzone))) {

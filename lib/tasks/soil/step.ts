@@ -6,10 +6,8 @@ import {
   deleteSoilPrediction,
   insertSoilHistoryRow,
   moveSoilPredictions,
-  scheduleSoilRetries,
   scheduleSoilRetry,
-  selectDueSoilPredictions,
-  selectSoilTruth,
+  selectDueSoilWork,
   soilHistoryScores,
   type AnySession,
   type DueSoilPrediction,
@@ -70,15 +68,14 @@ export async function runSoilStep(session: AnySession, options: SoilStepOptions)
     session,
     chunkLoopOptions(options, options.maxChunks),
     async (tx) => {
-      const due = await selectDueSoilPredictions(tx, { firstDueBefore, now, limit: chunkSize });
+      const { due, truths } = await selectDueSoilWork(tx, { firstDueBefore, now, limit: chunkSize });
       if (due.length === 0) return { worked: false, more: false };
-      const truths = await selectSoilTruth(tx, [...new Set(due.map((p) => p.regionId))]);
       const plan = planSoilChunk(due, truths, now, policy);
 
       if (options.perRow) await writePerRow(tx, plan, due, truths, now);
       else {
-        await moveSoilPredictions(tx, { scored: plan.scored, deleteIds: [...plan.scored.map((s) => s.id), ...plan.discarded, ...plan.gaveUp], scoredAt: now });
-        await scheduleSoilRetries(tx, plan.retries);
+        const deleteIds = [...plan.scored.map((s) => s.id), ...plan.discarded, ...plan.gaveUp];
+        await moveSoilPredictions(tx, { scored: plan.scored, deleteIds, retries: plan.retries, scoredAt: now });
       }
       const targetTimes = distinctTimes(plan.scored.map((s) => s.targetTime));
       sum.scoreRows += await rewriteScoreRows(tx, SOIL_SCORES, targetTimes, now);
