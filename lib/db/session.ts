@@ -314,6 +314,7 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     // The whole batch is bounded by the unit's limit, not by one statement's.
     const guard: StatementGuard = {
       statementMs: limitMs,
+      serverStatementMs: this.core.config.statementTimeoutMs,
       deadlineAt,
       deadlineError() {
         return sessionBinds

@@ -20,6 +20,11 @@ export interface StatementGuard {
   deadlineError(): TimeoutError;
   /** A unit alarm (the transaction's) already bounds the statement, and the server enforces its limit. */
   readonly unitTimer?: boolean;
+  /**
+   * The statement_timeout the server runs this under, when not statementMs: a batch's client limit is the whole
+   * batch's, while each of its statements is held to the configured statement timeout by the server.
+   */
+  readonly serverStatementMs?: number;
 }
 
 /** Per-session tallies the summary line reports. */
@@ -85,7 +90,9 @@ export class StatementRunner {
       let e = alarm?.fired ?? toDbError(err, { connectionDead: !conn.alive });
       // The server's statement_timeout was clamped to the unit's deadline: hitting it is the unit's timeout (one
       // error for the unit, counted once), not a slow statement.
-      if (!byStatement && e instanceof StatementTimeoutError && e.sqlstate !== undefined) e = guard.deadlineError();
+      if (e instanceof StatementTimeoutError && e.sqlstate !== undefined && (guard.serverStatementMs ?? guard.statementMs) + grace >= remaining) {
+        e = guard.deadlineError();
+      }
       throw this.noted(e);
     } finally {
       if (alarm) this.core.watchdog.remove(alarm);

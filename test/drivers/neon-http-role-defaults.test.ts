@@ -3,7 +3,7 @@
 import { neonConfig } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNeonHttpEndpoint, type NeonHttpEndpoint } from '../../dev/peers/neon-http-endpoint';
-import { TransactionTimeoutError, type Database } from '../../lib/db';
+import { StatementTimeoutError, type Database } from '../../lib/db';
 import type { TestDatabase } from '../support/postgres';
 import { settingMs, withAndWithoutRoleTimeouts } from '../support/role-timeouts';
 import { failure, neonHttpDatabase } from './helpers';
@@ -80,8 +80,9 @@ describe('neon-http timeouts from role defaults', () => {
     expect(inside.requests).toEqual([[SHOW]]);
     expect(parsed(inside.value)).toEqual(LIMITS);
     expect(slow.requests).toEqual([['SELECT pg_sleep(5)']]);
-    // The core reports a server cancel inside a batch as the unit's timeout (lib/db/statement.ts), as before.
-    expect(slow.value).toBeInstanceOf(TransactionTimeoutError);
+    // The server's statement limit (not the batch's 15 s) ended it: a statement timeout, with the server's code.
+    expect(slow.value).toBeInstanceOf(StatementTimeoutError);
+    expect((slow.value as StatementTimeoutError).sqlstate).toBe('57014');
   });
 
   it('still sends the lower value when a deadline clamps a limit below the role default', async () => {
