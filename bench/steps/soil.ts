@@ -2,7 +2,8 @@
 // freshly restored state, interleaved:
 // - batched: runSoilStep as scheduled (chunks of 256, each one transaction: one statement selecting the due
 //   predictions and their truth (grids in binary), one moving the scored predictions into history
-//   server-side, score-row lock + read + upsert);
+//   server-side, the score-row lock and history read, and the upsert in the chunk that leaves the target
+//   time with nothing due);
 // - per-row: runSoilStep({ perRow: true }), the comparison path (a history INSERT and a DELETE per prediction);
 // - hand-written: the same work on raw node-postgres in ONE transaction with ONE multi-row history INSERT
 //   (see hand-written-soil.ts).

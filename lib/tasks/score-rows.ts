@@ -5,7 +5,7 @@ import { lockScoreRows, upsertScoreRows, type Sql, type TaskName } from '../vali
 
 export type ScoreHistory<E> = {
   task: TaskName;
-  /** The history entries of these times. */
+  /** The history entries of these times (none for a time whose rewrite waits). */
   load: (tx: Sql, times: readonly Date[]) => Promise<E[]>;
   /** The time an entry belongs to. */
   timeOf: (entry: E) => Date;
@@ -13,18 +13,20 @@ export type ScoreHistory<E> = {
   score: (entries: E[]) => ArrayLike<number>;
 };
 
-/** Rewrites the score rows of `times` (distinct); returns the rows written. */
+/** Rewrites the score rows of `times` (distinct) that the history load returns entries for; returns the rows written. */
 export async function rewriteScoreRows<E>(tx: Sql, history: ScoreHistory<E>, times: Date[], now: Date): Promise<number> {
   if (times.length === 0) return 0;
   await lockScoreRows(tx, history.task, times);
-  const entries = await history.load(tx, times);
-  return upsertScoreRows(
-    tx,
-    times.map((t) => ({
-      taskName: history.task,
-      taskTime: t,
-      score: history.score(entries.filter((e) => history.timeOf(e).getTime() === t.getTime())),
-      createdAt: now,
-    })),
-  );
+  const byTime = new Map<number, E[]>();
+  for (const e of await history.load(tx, times)) {
+    const t = history.timeOf(e).getTime();
+    let group = byTime.get(t);
+    if (!group) byTime.set(t, (group = []));
+    group.push(e);
+  }
+  // A time without entries is left as it is: nothing of it is scored yet, or its load defers it.
+  const rows = times
+    .filter((t) => byTime.has(t.getTime()))
+    .map((t) => ({ taskName: history.task, taskTime: t, score: history.score(byTime.get(t.getTime())!), createdAt: now }));
+  return rows.length === 0 ? 0 : upsertScoreRows(tx, rows);
 }

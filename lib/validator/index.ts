@@ -26,6 +26,7 @@ export {
   scheduleSoilRetry,
   type DueSoilPrediction,
   type DueSoilWork,
+  type SoilDueRule,
   type SoilTruthGrids,
   type ScoredSoil,
   type SoilRetry,

@@ -25,6 +25,17 @@ export type ScoredSoil = { id: number; regionId: number; surfaceRmse: number; ro
 
 export type SoilRetry = { id: number; retryCount: number; nextRetryTime: Date; errorMessage: string };
 
+/** When predictions are due: first attempts whose target time is before the cutoff, retries whose time has come. */
+export type SoilDueRule = { firstDueBefore: Date; now: Date };
+
+/**
+ * The due rule on the predictions aliased `p`, the cutoff and now given as parameters. Each half matches one
+ * partial index (first attempts by target time; retries by their time).
+ */
+const isDueSql = (p: string, firstDueBefore: string, now: string) =>
+  `((${p}.status = 'sent_to_miner' AND ${p}.next_retry_time IS NULL AND ${p}.target_time <= ${firstDueBefore})
+     OR (${p}.next_retry_time IS NOT NULL AND ${p}.next_retry_time <= ${now} AND ${p}.status <> 'scored'))`;
+
 /** What a chunk works on: its due predictions (in id order) and the truth of their regions. */
 export type DueSoilWork = { due: DueSoilPrediction[]; truths: Map<number, SoilTruthGrids> };
 
@@ -34,16 +45,14 @@ export type DueSoilWork = { due: DueSoilPrediction[]; truths: Map<number, SoilTr
  * against. Grids travel in binary (soil-grid-wire.ts).
  * Attemptable = the math's isDue (lib/tasks/soil/math), except that a retry whose time has come is taken
  * whatever its count: isDue stops at maxRetries while nextRetry gives up only once that count is reached, so
- * without this the last scheduled retry would never run nor be given up. Each half of the rule matches one
- * partial index (first attempts by target time; retries by their time).
+ * without this the last scheduled retry would never run nor be given up.
  */
-export async function selectDueSoilWork(q: Sql, o: { firstDueBefore: Date; now: Date; limit: number }): Promise<DueSoilWork> {
+export async function selectDueSoilWork(q: Sql, o: SoilDueRule & { limit: number }): Promise<DueSoilWork> {
   const res = await q.query<Record<string, unknown>>(
     `WITH due AS (
        SELECT id, region_id, miner_uid, miner_hotkey, target_time, surface_sm, rootzone_sm, status, retry_count, next_retry_time
-       FROM soil_predictions
-       WHERE (status = 'sent_to_miner' AND next_retry_time IS NULL AND target_time <= $1)
-          OR (next_retry_time IS NOT NULL AND next_retry_time <= $2 AND status <> 'scored')
+       FROM soil_predictions p
+       WHERE ${isDueSql('p', '$1', '$2')}
        ORDER BY id
        LIMIT $3
        FOR UPDATE SKIP LOCKED),
@@ -154,16 +163,19 @@ const HISTORY_UPDATE = `
 
 /**
  * Every history score of these (distinct) target times, all regions, all earlier chunks and runs: a score row's
- * input. Each row names its time by position in `targetTimes`, so no timestamp is parsed per row (a chunk
- * reloads every earlier chunk's rows of its times).
+ * input. Each row names its time by position in `targetTimes`, so no timestamp is parsed per row.
+ * A time that still has due predictions is left out: their chunk will rewrite its row from all its history (the
+ * caller holds the time's score-row lock, so of concurrent chunks the last to commit sees none due and writes
+ * it). A run's chunks so rewrite a time's row once, not each reloading every earlier chunk's rows.
  */
-export async function soilHistoryScores(q: Sql, targetTimes: readonly Date[]): Promise<{ targetTime: Date; uid: number; score: number }[]> {
+export async function soilHistoryScores(q: Sql, targetTimes: readonly Date[], due: SoilDueRule): Promise<{ targetTime: Date; uid: number; score: number }[]> {
   if (targetTimes.length === 0) return [];
   const res = await q.query<{ k: number; miner_uid: number; score: number }>(
     `SELECT t.k::int AS k, h.miner_uid, h.score
      FROM unnest($1::timestamptz[]) WITH ORDINALITY AS t(target_time, k)
-     JOIN soil_history h ON h.target_time = t.target_time`,
-    [targetTimes],
+     JOIN soil_history h ON h.target_time = t.target_time
+     WHERE NOT EXISTS (SELECT 1 FROM soil_predictions p WHERE p.target_time = t.target_time AND ${isDueSql('p', '$2', '$3')})`,
+    [targetTimes, due.firstDueBefore, due.now],
   );
   return res.rows.map((r) => ({ targetTime: targetTimes[r.k - 1]!, uid: r.miner_uid, score: r.score }));
 }

@@ -1,5 +1,5 @@
 // The soil step scores due predictions against their region's truth, moves them to history and writes one
-// score row per target time: the mean per uid over ALL regions of that time, also across chunks.
+// score row per target time: the mean per uid over ALL regions of that time, also across chunks and runs.
 // Expected values are worked by hand from the domain formulas (sigmoid alpha 10, beta 0.1; 0.6/0.4).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSoilStep } from '../../lib/tasks';
@@ -78,6 +78,23 @@ describe.each([
     expect(t2!.score[1]).toBeCloseTo(S0, 12);
     expect(t2!.score.filter(Number.isFinite)).toHaveLength(1);
     expect(t1!.createdAt).toEqual(NOW);
+  });
+
+  it("writes a time's score row once, in the chunk that leaves none of the time due", async () => {
+    // Prepare: T1 spans chunks 1 and 2
+    await h.session(seed);
+    // Act: a run stopped after chunk 1, then one to the end
+    const first = await h.session((s) => runSoilStep(s, { now: NOW, chunkSize: 2, maxChunks: 1 }));
+    const rowsBetween = await h.session((s) => listScores(s, { task: 'soil_moisture', limit: 10 }));
+    const second = await h.session((s) => runSoilStep(s, { now: NOW, chunkSize: 2 }));
+    // Assess: no partial row of T1 in between; then one write per time, both regions of T1 in it
+    expect(first).toMatchObject({ scored: 2, scoreRows: 0, stoppedBy: 'max_chunks' });
+    expect(rowsBetween).toEqual([]);
+    expect(second).toMatchObject({ scored: 2, chunks: 2, scoreRows: 2 });
+    const [t2, t1] = await h.session((s) => listScores(s, { task: 'soil_moisture', limit: 10 }));
+    expect(t1!.taskTime).toEqual(T1);
+    expect(t1!.score[0]).toBeCloseTo((S0 + (0.6 * S1 + 0.4 * S0)) / 2, 12);
+    expect(t2!.score[1]).toBeCloseTo(S0, 12);
   });
 
   it('changes nothing when run again', async () => {

@@ -130,7 +130,7 @@ describe('query plans of the steps on big tables', () => {
         retries: retryIds.map((id) => ({ id, retryCount: 1, nextRetryTime: NOW, errorMessage: 'truth_missing' })),
         scoredAt: NOW,
       });
-      await soilHistoryScores(q, times);
+      await soilHistoryScores(q, times, { firstDueBefore: new Date(NOW.getTime() - 3 * DAY), now: NOW });
       await upsertScoreRows(q, times.map((t) => ({ taskName: 'soil_moisture', taskTime: t, score: Array(256).fill(0.5) })));
     });
     expect(captured).toHaveLength(4);

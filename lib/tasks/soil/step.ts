@@ -1,7 +1,9 @@
 // The soil scoring step: due predictions -> scores -> history and score rows, in short chunk transactions.
-// Idempotent: each chunk commits its history, deletions, retries and the recomputed score rows together,
-// and a score row is always rebuilt from all the history of its target time, so a run killed anywhere and
-// run again ends exactly where one clean run ends.
+// Idempotent: each chunk commits its history, deletions and retries together, and a target time's score row is
+// rebuilt from all its history by the chunk that leaves none of the time's predictions due (under the row's lock,
+// so of concurrent chunks the last to commit does it; a run's chunks so rewrite a time once, not each reloading
+// every earlier chunk's history). A run killed or stopped part-way through a time leaves the rest of it due: the
+// next run finishes it and writes its row, ending exactly where one clean run ends.
 import {
   deleteSoilPrediction,
   insertSoilHistoryRow,
@@ -11,6 +13,7 @@ import {
   soilHistoryScores,
   type AnySession,
   type DueSoilPrediction,
+  type SoilDueRule,
   type SoilTruthGrids,
   type Sql,
 } from '../../validator';
@@ -63,6 +66,7 @@ export async function runSoilStep(session: AnySession, options: SoilStepOptions)
   const firstDueBefore = new Date(now.getTime() - (options.scoringDelayMs ?? SOIL_POLICY.scoringDelayMs));
   const policy = { maxRetries: options.maxRetries, maxAgeMs: options.maxAgeMs };
   const sum = { processed: 0, scored: 0, retried: 0, gaveUp: 0, discarded: 0, scoreRows: 0 };
+  const scores = soilScores({ firstDueBefore, now });
 
   const loop = await runChunks(
     session,
@@ -77,8 +81,8 @@ export async function runSoilStep(session: AnySession, options: SoilStepOptions)
         const deleteIds = [...plan.scored.map((s) => s.id), ...plan.discarded, ...plan.gaveUp];
         await moveSoilPredictions(tx, { scored: plan.scored, deleteIds, retries: plan.retries, scoredAt: now });
       }
-      const targetTimes = distinctTimes(plan.scored.map((s) => s.targetTime));
-      sum.scoreRows += await rewriteScoreRows(tx, SOIL_SCORES, targetTimes, now);
+      // Every time the chunk touched, scored or not: the chunk that leaves a time with nothing due rewrites it.
+      sum.scoreRows += await rewriteScoreRows(tx, scores, distinctTimes(due.map((p) => p.targetTime)), now);
 
       sum.processed += due.length;
       sum.scored += plan.scored.length;
@@ -91,13 +95,15 @@ export async function runSoilStep(session: AnySession, options: SoilStepOptions)
   return { ...sum, ...loop };
 }
 
-/** Each target time's score row from all its history: per uid the mean over the regions. */
-const SOIL_SCORES: ScoreHistory<{ targetTime: Date; uid: number; score: number }> = {
-  task: SOIL_TASK,
-  load: soilHistoryScores,
-  timeOf: (e) => e.targetTime,
-  score: meanScoresByUid,
-};
+/** Each target time's score row from all its history: per uid the mean over the regions. Waits while some of the time is still due. */
+function soilScores(due: SoilDueRule): ScoreHistory<{ targetTime: Date; uid: number; score: number }> {
+  return {
+    task: SOIL_TASK,
+    load: (tx, times) => soilHistoryScores(tx, times, due),
+    timeOf: (e) => e.targetTime,
+    score: meanScoresByUid,
+  };
+}
 
 /** COMPARISON PATH (see SoilStepOptions.perRow): one statement per prediction. */
 async function writePerRow(
