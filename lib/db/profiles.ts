@@ -2,6 +2,7 @@
 // proxy. The rules are data; `refusal()` applies them to a statement before it is sent.
 import type { DriverName, ProxyProfileName } from './config';
 import { codeOnly } from './sql-scan';
+import { memoByText } from './text-memo';
 
 /** A statement shape a profile refuses, and why (the reason becomes the UnsupportedError message). */
 type StatementRule = { readonly pattern: RegExp; readonly reason: string };
@@ -95,22 +96,15 @@ function detect(explicit: ProxyProfileName, url: string | undefined, driver: Dri
   return { profile: PROFILES.direct, reason: 'no proxy detected from host or port' };
 }
 
-/** Per profile, keyed by the SQL text itself: a literal's hash is cached by V8, a built key would be hashed each time. */
-const verdicts = new Map<string, Map<string, string | null>>();
-const VERDICTS_MAX = 1000;
+/** Verdicts per profile, each cached per statement text. */
+const verdicts = new WeakMap<ProxyProfile, (text: string) => string | undefined>();
 
 /** Why `profile` refuses this statement text, or undefined when it may be sent. Cached per text. */
 export function refusal(profile: ProxyProfile, text: string): string | undefined {
   if (profile.refuses.length === 0) return undefined;
-  let known = verdicts.get(profile.name);
-  if (!known) verdicts.set(profile.name, (known = new Map()));
-  let verdict = known.get(text);
-  if (verdict === undefined) {
-    verdict = judge(profile, text) ?? null;
-    if (known.size >= VERDICTS_MAX) known.clear();
-    known.set(text, verdict);
-  }
-  return verdict ?? undefined;
+  let judged = verdicts.get(profile);
+  if (!judged) verdicts.set(profile, (judged = memoByText((t) => judge(profile, t))));
+  return judged(text);
 }
 
 function judge(profile: ProxyProfile, text: string): string | undefined {

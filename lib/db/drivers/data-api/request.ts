@@ -3,6 +3,7 @@
 import type { ExecuteStatementCommandInput, SqlParameter } from '@aws-sdk/client-rds-data';
 import { LimitExceededError } from '../../errors';
 import { codeOnly } from '../../sql-scan';
+import { memoByText } from '../../text-memo';
 
 /** The service refuses requests over 4 MiB, headers included; this much is kept for headers and signing. */
 const REQUEST_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -45,11 +46,11 @@ export function executeInput(
  * Whether a statement (as the caller wrote it) can return rows, whose column types are how they are mapped
  * (fields.ts). Conservative: only INSERT/UPDATE/DELETE without RETURNING in its code is known to return none.
  */
-export function mayReturnRows(sql: string): boolean {
+export const mayReturnRows = memoByText((sql: string): boolean => {
   if (!NO_RESULT_SET.test(sql)) return true;
   const code = codeOnly(sql);
   return !NO_RESULT_SET.test(code) || RETURNING.test(code);
-}
+});
 
 function checkSize(input: ExecuteStatementCommandInput, parameters: SqlParameter[]): void {
   let chars = input.sql!.length + input.resourceArn!.length + input.secretArn!.length + (input.database?.length ?? 0) + (input.transactionId?.length ?? 0);
