@@ -22,6 +22,7 @@ import type { SessionSummary } from './stats';
 import { SessionDeadline, UnitDeadline } from './guards';
 import { StatementRunner, type StatementGuard, type StatementTally } from './statement';
 import { beginStatement, clampToDeadline, type BeginOptions, type IsolationLevel } from './timeouts';
+import { stoppable } from './stoppable';
 import { Transaction, type TransactionCallback } from './transaction';
 
 export type SessionOptions = {
@@ -164,29 +165,25 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     const watchdog = this.core.watchdog;
     let failure: unknown;
     try {
-      // One promise settled by fn or by the deadline (expire()), whichever comes first.
-      return await new Promise<T>((resolve, reject) => {
-        this.rejectRun = reject;
-        watchdog.add(this.guard);
-        let work: Promise<T>;
-        try {
-          work = fn(this);
-        } catch (err) {
-          reject(err);
-          return;
-        }
-        // Leaks are taken the moment fn settles, before any later microtask can send a forgotten statement.
-        Promise.resolve(work).then(
-          (value) => {
-            this.end();
-            resolve(value);
-          },
-          (err: unknown) => {
-            this.end();
-            reject(err);
-          },
-        );
-      });
+      // Settled by fn or by the deadline (expire()), whichever comes first. Leaks are taken the moment fn
+      // settles, before any later microtask can send a forgotten statement.
+      return await stoppable(
+        () =>
+          Promise.resolve(fn(this)).then(
+            (value) => {
+              this.end();
+              return value;
+            },
+            (err: unknown) => {
+              this.end();
+              throw err;
+            },
+          ),
+        (reject) => {
+          this.rejectRun = reject;
+          watchdog.add(this.guard);
+        },
+      );
     } catch (err) {
       failure = err;
       throw err;
@@ -236,18 +233,11 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     try {
       // Stopped while BEGIN was on its way (the session ended, or the deadline passed): fn never runs.
       if (unit.stoppedBy) throw unit.stoppedBy;
-      // One promise settled by fn or by the unit being stopped (its alarm, the session's end), whichever is first.
-      const result = await new Promise<T>((resolve, reject) => {
-        unit.running(tx, reject);
-        let work: Promise<T>;
-        try {
-          work = fn(tx);
-        } catch (err) {
-          reject(err);
-          return;
-        }
-        Promise.resolve(work).then(resolve, reject);
-      });
+      // Settled by fn or by the unit being stopped (its alarm, the session's end), whichever is first.
+      const result = await stoppable(
+        () => fn(tx),
+        (reject) => unit.running(tx, reject),
+      );
       await tx.commit();
       this.core.counters.commits++;
       return result;

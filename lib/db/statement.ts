@@ -6,6 +6,7 @@ import { StatementTimeoutError, UnsupportedError, type TimeoutError } from './er
 import { fingerprint } from './fingerprint';
 import { refusal } from './profiles';
 import type { BeginOptions } from './timeouts';
+import { stoppable } from './stoppable';
 import type { Alarm } from './watchdog';
 
 /** Room for the server's own statement_timeout to answer first when it enforces one. */
@@ -72,19 +73,10 @@ export class StatementRunner {
       // the transaction's own alarm bounds a silent socket: no alarm per statement.
       if (guard.unitTimer) return await call();
       const limit = alarm = new StatementAlarm(conn, guard, byStatement, now + (byStatement ? guard.statementMs + grace : remaining));
-      // One promise settled by the driver call or the alarm, whichever comes first; the loser's late
-      // settlement is ignored, never unhandled.
-      return await new Promise<T>((resolve, reject) => {
+      // Settled by the driver call (a synchronous throw fails like a rejection) or the alarm, whichever is first.
+      return await stoppable(call, (reject) => {
         limit.reject = reject;
         this.core.watchdog.add(limit);
-        let work: Promise<T>;
-        try {
-          work = call();
-        } catch (err) {
-          reject(err); // a driver call that throws synchronously fails like one that rejects
-          return;
-        }
-        Promise.resolve(work).then(resolve, reject);
       });
     } catch (err) {
       let e = alarm?.fired ?? toDbError(err, { connectionDead: !conn.alive });
