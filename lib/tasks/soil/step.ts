@@ -53,7 +53,7 @@ export type SoilStepSummary = {
   gaveUp: number;
   /** Empty or wrong-shape predictions deleted without a score. */
   discarded: number;
-  /** Score-row writes: each chunk rewrites the rows of the target times it scored (so a time spanning chunks counts more than once). */
+  /** Score-row writes: a target time's row is written by the chunk that leaves none of the time due (once per time in a clean run). */
   scoreRows: number;
   chunks: number;
   roundTrips: number;
