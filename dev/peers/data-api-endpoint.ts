@@ -3,21 +3,38 @@
 //                       credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
 // REST-JSON: POST /Execute, /BatchExecute, /BeginTransaction, /CommitTransaction,
 // /RollbackTransaction. SigV4 signatures are accepted unchecked; resourceArn/secretArn are
-// ignored; `database` picks the PostgreSQL database. Limits and errors follow the service.
+// ignored (the secret's user and password are options); `database` picks the PostgreSQL database.
+// Limits, errors and transaction rules follow Aurora Serverless v2 / provisioned clusters; what it
+// cannot emulate is listed in docs/DRIVERS.md ("Local peers").
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
-import { badRequest, databaseResuming, requestTooLarge, responseTooLarge, statementTimeout, toDataApiError } from './data-api-errors.js';
-import { batchExecuteStatement, executeStatement, type BatchRequest, type ExecuteRequest } from './data-api-statements.js';
+import {
+  badRequest,
+  DataApiError,
+  databaseError,
+  databaseResuming,
+  databaseUnavailable,
+  requestTooLarge,
+  responseTooLarge,
+  statementTimeout,
+  toDataApiError,
+} from './data-api-errors.js';
+import { exactJson } from './data-api-fields.js';
+import { batchExecuteStatement, checkRequest, executeStatement, type BatchRequest, type ExecuteRequest } from './data-api-statements.js';
 import { createTransactionRegistry } from './data-api-transactions.js';
 import { BodyTooLargeError, closeServer, listen, readBody, sendJson, trackSockets } from './http-util.js';
 import { definedOnly } from './options.js';
-import { createPoolCache } from './pg-pools.js';
+import { cancelBackend, createPoolCache, endsConnection, lease, type Lease } from './pg-pools.js';
 
 export type DataApiEndpointOptions = {
   port?: number;
+  /** The PostgreSQL the endpoint fronts (default 127.0.0.1:5432). */
   pgHost?: string;
   pgPort?: number;
+  /** What the secret would hold (default postgres, no password: local trust auth). */
+  pgUser?: string;
+  pgPassword?: string;
   /** The service's 45 s statement limit. */
   statementTimeoutMs?: number;
   /** Transactions idle this long are rolled back (service: 3 minutes). */
@@ -41,13 +58,14 @@ export type DataApiEndpoint = {
 const DEFAULTS = {
   pgHost: '127.0.0.1',
   pgPort: 5432,
+  pgUser: 'postgres',
   statementTimeoutMs: 45_000,
   transactionIdleMs: 180_000,
   maxResultBytes: 1024 * 1024,
   maxRequestBytes: 4 * 1024 * 1024,
 };
-// The user the secret would name; local trust auth makes it the only thing we need.
-const DB_USER = 'postgres';
+/** Backends of the endpoint are told apart by this in pg_stat_activity. */
+export const DATA_API_APPLICATION_NAME = 'local-data-api';
 
 type Request = ExecuteRequest &
   BatchRequest & { database?: string; transactionId?: string; continueAfterTimeout?: boolean };
@@ -55,21 +73,21 @@ type Request = ExecuteRequest &
 export async function startDataApiEndpoint(options: DataApiEndpointOptions = {}): Promise<DataApiEndpoint> {
   const config = { ...DEFAULTS, ...definedOnly(options) };
   // Aurora sessions default to UTC; timestamptz values are reported in UTC.
-  const pools = createPoolCache({ host: config.pgHost, port: config.pgPort }, { settings: { TimeZone: 'UTC' }, applicationName: 'local-data-api' });
+  const pools = createPoolCache({ host: config.pgHost, port: config.pgPort }, { settings: { TimeZone: 'UTC' }, applicationName: DATA_API_APPLICATION_NAME });
   const transactions = createTransactionRegistry(config.transactionIdleMs);
   let requestCount = 0;
   let resumingUntil = 0;
 
-  const poolFor = (request: Request) => pools.get(DB_USER, request.database || 'postgres');
+  const poolFor = (request: Request) => pools.get(config.pgUser, request.database || 'postgres', config.pgPassword);
 
-  const operations: Record<string, (request: Request) => Promise<Record<string, unknown>>> = {
+  const operations: Record<string, (request: Request) => Promise<Record<string, unknown> | string>> = {
     '/Execute': (request) => statement(request, (client) => executeStatement(client, request)),
     '/BatchExecute': (request) => statement(request, (client) => batchExecuteStatement(client, request), true),
-    '/BeginTransaction': async (request) => ({ transactionId: await transactions.begin(poolFor(request)) }),
+    '/BeginTransaction': async (request) => ({ transactionId: await connecting(() => transactions.begin(poolFor(request))) }),
     '/CommitTransaction': async (request) => {
       const result = await transactions.finish(requireId(request), 'COMMIT');
       // COMMIT of a failed transaction comes back as ROLLBACK; the driver reports it as an error.
-      if (result.command === 'ROLLBACK') throw badRequest('The database returned ROLLBACK, so the transaction cannot be committed.');
+      if (result.command === 'ROLLBACK') throw databaseError('The database returned ROLLBACK, so the transaction cannot be committed.');
       return { transactionStatus: 'Transaction Committed' };
     },
     '/RollbackTransaction': async (request) => {
@@ -78,52 +96,47 @@ export async function startDataApiEndpoint(options: DataApiEndpointOptions = {})
     },
   };
 
-  /** Runs a statement in its transaction, or on its own (a batch atomically), under the time limit. */
+  /**
+   * Runs a statement in its transaction, or on its own (a batch atomically) on a connection that starts and ends
+   * clean: the service commits every call without a transactionId, so a connection left inside a transaction (a
+   * statement that was BEGIN) or broken is discarded, never handed to the next call.
+   */
   async function statement(request: Request, work: (client: pg.ClientBase) => Promise<Record<string, unknown>>, atomic = false) {
-    if (typeof request.sql !== 'string' || request.sql.trim() === '') throw badRequest('SQL statement is required');
-    let pid = 0;
+    checkRequest(request);
+    const pool = poolFor(request);
+    let held: Lease | undefined;
     let execution: Promise<Record<string, unknown>>;
     if (request.transactionId) {
-      execution = transactions.run(request.transactionId, (client) => {
-        pid = backendPid(client);
-        return work(client);
+      execution = transactions.run(request.transactionId, (lease) => {
+        held = lease;
+        return work(lease.client);
       });
     } else {
-      const client = await poolFor(request).connect();
-      pid = backendPid(client);
-      execution = (atomic ? inTransaction(client, work) : work(client)).then(
-        (result) => (client.release(), result),
+      const own = await connecting(() => lease(pool));
+      held = own;
+      execution = (atomic ? inTransaction(own.client, work) : work(own.client)).then(
+        (result) => (own.release(), result),
         (error: unknown) => {
-          client.release(error instanceof pg.DatabaseError ? undefined : (error as Error));
+          own.release(endsConnection(error));
           throw error;
         },
       );
     }
-    const result = await withTimeout(execution, pid, request, request.continueAfterTimeout === true);
-    if (Buffer.byteLength(JSON.stringify(result)) > config.maxResultBytes) throw responseTooLarge();
-    return result;
+    const result = await withTimeout(execution, pool, () => held?.pid ?? 0, request.continueAfterTimeout === true);
+    const body = exactJson(result);
+    if (Buffer.byteLength(body) > config.maxResultBytes) throw responseTooLarge();
+    return body;
   }
 
-  function withTimeout<T>(execution: Promise<T>, pid: number, request: Request, continueAfterTimeout: boolean): Promise<T> {
+  function withTimeout<T>(execution: Promise<T>, pool: pg.Pool, pid: () => number, continueAfterTimeout: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         // Stop the statement unless the caller asked it to keep running (DDL, long writes).
-        if (!continueAfterTimeout) cancelBackend(request.database || 'postgres', pid).catch(() => undefined);
-        reject(statementTimeout(pid));
+        if (!continueAfterTimeout) cancelBackend(pool, pid()).catch(() => undefined);
+        reject(statementTimeout(pid()));
       }, config.statementTimeoutMs);
       execution.then(resolve, reject).finally(() => clearTimeout(timer));
     });
-  }
-
-  async function cancelBackend(database: string, pid: number): Promise<void> {
-    const admin = new pg.Client({ host: config.pgHost, port: config.pgPort, user: DB_USER, database });
-    admin.on('error', () => undefined);
-    await admin.connect();
-    try {
-      await admin.query('SELECT pg_cancel_backend($1)', [pid]);
-    } finally {
-      await admin.end();
-    }
   }
 
   const server = createServer((req, res) => {
@@ -164,6 +177,17 @@ export async function startDataApiEndpoint(options: DataApiEndpointOptions = {})
   };
 }
 
+/** Getting a connection: the database down or starting (restart, failover) is the service's "unavailable". */
+async function connecting<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    if (error instanceof DataApiError) throw error;
+    if (error instanceof pg.DatabaseError && error.code !== '57P03') throw error;
+    throw databaseUnavailable();
+  }
+}
+
 async function inTransaction<T>(client: pg.ClientBase, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
@@ -174,11 +198,6 @@ async function inTransaction<T>(client: pg.ClientBase, work: (client: pg.ClientB
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
-}
-
-/** The server process id pg reads from BackendKeyData (not in @types/pg). */
-function backendPid(client: pg.ClientBase): number {
-  return (client as unknown as { processID?: number }).processID ?? 0;
 }
 
 function requireId(request: Request): string {

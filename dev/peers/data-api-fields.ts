@@ -1,19 +1,38 @@
 // PostgreSQL text values -> Data API result values, as the service maps them: Field unions for
 // `records`, and plain JSON for `formattedRecords` (formatRecordsAs: 'JSON').
+import { unsupportedResult } from './data-api-errors.js';
 import { arrayElementOid, OID, parsePgArray, type PgArray } from './pg-types.js';
 
 export type ResultSetOptions = { decimalReturnType?: string; longReturnType?: string };
 
+/**
+ * An int8 past 2^53 as the service sends it by default (longReturnType LONG): a JSON number with every digit,
+ * which JSON.parse (the SDK's) then rounds. Serialized by exactJson().
+ */
+class ExactInteger {
+  constructor(readonly digits: string) {}
+  toJSON(): string {
+    // PostgreSQL text never holds NUL, so no value of a row can look like this marker.
+    return `\u0000int8:${this.digits}\u0000`;
+  }
+}
+
+/** JSON.stringify, with ExactIntegers written as bare numbers. */
+export function exactJson(value: unknown): string {
+  return JSON.stringify(value).replace(/"\\u0000int8:(-?\d+)\\u0000"/g, '$1');
+}
+
+type Long = number | ExactInteger;
+
 type ArrayValue =
-  | { longValues: (number | null)[] }
+  | { longValues: (Long | null)[] }
   | { doubleValues: (number | string | null)[] }
   | { booleanValues: (boolean | null)[] }
-  | { stringValues: (string | null)[] }
-  | { arrayValues: ArrayValue[] };
+  | { stringValues: (string | null)[] };
 
 export type ResultField =
   | { isNull: true }
-  | { longValue: number }
+  | { longValue: Long }
   | { doubleValue: number | string }
   | { booleanValue: boolean }
   | { stringValue: string }
@@ -51,8 +70,7 @@ export function toField(text: string | null, oid: number, options: ResultSetOpti
   if (element !== undefined) return { arrayValue: toArrayValue(parsePgArray(text), kindOf(element), options) };
   switch (kindOf(oid)) {
     case 'long':
-      // JSON numbers past 2^53 lose digits in the SDK's JSON.parse, so those come back as text.
-      return options.longReturnType === 'STRING' || !isSafeInteger(text) ? { stringValue: text } : { longValue: Number(text) };
+      return options.longReturnType === 'STRING' ? { stringValue: text } : { longValue: toLong(text) };
     case 'double':
       return { doubleValue: toDouble(text) };
     case 'boolean':
@@ -69,14 +87,11 @@ export function toField(text: string | null, oid: number, options: ResultSetOpti
 }
 
 function toArrayValue(items: PgArray, kind: Kind, options: ResultSetOptions): ArrayValue {
-  if (items.some(Array.isArray)) {
-    return { arrayValues: items.map((item) => toArrayValue(Array.isArray(item) ? item : [item], kind, options)) };
-  }
+  // Serverless v2 and provisioned clusters refuse these (data-api.differences, "ExecuteStatement behavior").
+  if (items.some(Array.isArray)) throw unsupportedResult('The result contains a multidimensional array');
   const flat = items as (string | null)[];
   const map = <T>(convert: (text: string) => T) => flat.map((item) => (item === null ? null : convert(item)));
-  if (kind === 'long' && options.longReturnType !== 'STRING' && flat.every((item) => item === null || isSafeInteger(item))) {
-    return { longValues: map(Number) };
-  }
+  if (kind === 'long' && options.longReturnType !== 'STRING') return { longValues: map(toLong) };
   if (kind === 'double') return { doubleValues: map(toDouble) };
   if (kind === 'boolean') return { booleanValues: map((item) => item === 't') };
   if (kind === 'timestamptz') return { stringValues: map(timestamptzToUtc) };
@@ -114,6 +129,10 @@ function jsonValue(text: string | null, oid: number, options: ResultSetOptions):
 function jsonArray(items: PgArray, element: number, options: ResultSetOptions): string {
   const parts = items.map((item) => (Array.isArray(item) ? jsonArray(item, element, options) : jsonValue(item, element, options)));
   return `[${parts.join(',')}]`;
+}
+
+function toLong(text: string): Long {
+  return isSafeInteger(text) ? Number(text) : new ExactInteger(text);
 }
 
 function isSafeInteger(text: string): boolean {

@@ -27,6 +27,16 @@ const HINT_CAST: Record<string, string> = {
   UUID: 'uuid',
 };
 
+/**
+ * The only text the date/time hints accept (API reference, SqlParameter.typeHint: DATE "YYYY-MM-DD", TIME
+ * "HH:MM:SS[.FFF]", TIMESTAMP "YYYY-MM-DD HH:MM:SS[.FFF]"): no 'T', no zone, no offset, at most milliseconds.
+ */
+const HINT_FORMAT: Record<string, RegExp> = {
+  DATE: /^\d{4}-\d{2}-\d{2}$/,
+  TIME: /^\d{2}:\d{2}:\d{2}(\.\d{1,3})?$/,
+  TIMESTAMP: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/,
+};
+
 type Bound = { value: unknown; cast: string | undefined };
 
 /** The pg value and placeholder cast for one Field. */
@@ -37,6 +47,10 @@ function bindField(parameter: SqlParameter): Bound {
   if (field.stringValue !== undefined) {
     const hint = parameter.typeHint ? HINT_CAST[parameter.typeHint] : undefined;
     if (parameter.typeHint && !hint) throw badRequest(`Invalid type hint: ${parameter.typeHint}`);
+    const format = parameter.typeHint ? HINT_FORMAT[parameter.typeHint] : undefined;
+    if (format && !format.test(field.stringValue)) {
+      throw badRequest(`Parameter "${parameter.name ?? ''}" does not match the ${parameter.typeHint} format: ${field.stringValue}`);
+    }
     return { value: field.stringValue, cast: hint ?? 'varchar' };
   }
   if (field.longValue !== undefined) return { value: String(field.longValue), cast: 'int8' };

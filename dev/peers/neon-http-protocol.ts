@@ -32,6 +32,8 @@ const ISOLATION_SQL: Record<string, string> = {
 
 export type RequestOptions = {
   user: string;
+  /** Never echoed back or logged. */
+  password: string | undefined;
   database: string;
   rawOutput: boolean;
   arrayMode: boolean;
@@ -62,12 +64,14 @@ export function parseRequestOptions(headers: Headers): RequestOptions {
   if (!database) throw new NeonRequestError('missing database name');
   const user = decodeURIComponent(url.username);
   if (!user) throw new NeonRequestError('missing username');
-  // The password is ignored on purpose (local trust auth) and never echoed back.
+  // Checked by the PostgreSQL behind (a trusting one accepts any); never echoed back.
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
 
   const isolation = header(headers, HEADER.ISOLATION_LEVEL);
   if (isolation !== undefined && !(isolation in ISOLATION_SQL)) throw new NeonRequestError('invalid isolation level');
   return {
     user,
+    password,
     database,
     rawOutput: header(headers, HEADER.RAW_TEXT_OUTPUT) === 'true',
     arrayMode: header(headers, HEADER.ARRAY_MODE) === 'true',

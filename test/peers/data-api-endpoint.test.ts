@@ -11,6 +11,8 @@ import {
   RDSDataServiceException,
   RollbackTransactionCommand,
   StatementTimeoutException,
+  TransactionNotFoundException,
+  UnsupportedResultException,
   type ExecuteStatementCommandInput,
 } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +82,7 @@ describe('data api endpoint: statements and values', () => {
         { name: 'data', value: { blobValue: new Uint8Array([0, 1, 254, 255]) } },
         { name: 'doc', value: { stringValue: '{"a":[1,2]}' }, typeHint: 'JSON' },
         { name: 'ext', value: { stringValue: '6f1c7c9e-1d2b-4f55-9a3e-0b7c2a9d4e11' }, typeHint: 'UUID' },
-        { name: 'created', value: { stringValue: '2024-05-06 07:08:09.123456' }, typeHint: 'TIMESTAMP' },
+        { name: 'created', value: { stringValue: '2024-05-06 07:08:09.123' }, typeHint: 'TIMESTAMP' },
         { name: 'day', value: { stringValue: '2024-05-06' }, typeHint: 'DATE' },
         { name: 'at', value: { stringValue: '07:08:09' }, typeHint: 'TIME' },
         { name: 'plain', value: { stringValue: '2024-01-02 03:04:05' }, typeHint: 'TIMESTAMP' },
@@ -97,14 +99,14 @@ describe('data api endpoint: statements and values', () => {
     expect(row).toEqual([
       { stringValue: 'widget' },
       { longValue: 7 },
-      { stringValue: '9007199254740993' },
+      { longValue: 9007199254740992 }, // the JSON number is exact; the SDK's JSON.parse rounds it
       { stringValue: '12.50' },
       { doubleValue: 0.25 },
       { booleanValue: true },
       { blobValue: new Uint8Array([0, 1, 254, 255]) },
       { stringValue: '{"a": [1, 2]}' },
       { stringValue: '6f1c7c9e-1d2b-4f55-9a3e-0b7c2a9d4e11' },
-      { stringValue: '2024-05-06 07:08:09.123456' },
+      { stringValue: '2024-05-06 07:08:09.123' },
       { stringValue: '2024-05-06' },
       { stringValue: '07:08:09' },
       { stringValue: '2024-01-02 03:04:05' },
@@ -113,24 +115,26 @@ describe('data api endpoint: statements and values', () => {
     expect(selected.numberOfRecordsUpdated).toBe(0);
   });
 
-  it('keeps int8 past 2^53 exact and small int8 as longValue', async () => {
+  it('returns int8 as longValue by default, past 2^53 too (exact in the JSON, rounded by the SDK), and as text on request', async () => {
     // Prepare
     const sql = "SELECT 9007199254740993::int8 AS big, '-9223372036854775808'::int8 AS min, 42::int8 AS small";
 
     // Act
     const result = await execute({ sql });
     const asStrings = await execute({ sql, resultSetOptions: { longReturnType: 'STRING' } });
+    const raw = await fetch(`${endpoint.url}/Execute`, { method: 'POST', body: JSON.stringify({ ...ARNS, database: db.name, sql }) }).then((r) => r.text());
 
     // Assess
-    expect(result.records?.[0]).toEqual([{ stringValue: '9007199254740993' }, { stringValue: '-9223372036854775808' }, { longValue: 42 }]);
-    expect(asStrings.records?.[0]?.[2]).toEqual({ stringValue: '42' });
+    expect(result.records?.[0]).toEqual([{ longValue: 9007199254740992 }, { longValue: -9223372036854775808 }, { longValue: 42 }]);
+    expect(raw).toContain('[{"longValue":9007199254740993},{"longValue":-9223372036854775808},{"longValue":42}]');
+    expect(asStrings.records?.[0]).toEqual([{ stringValue: '9007199254740993' }, { stringValue: '-9223372036854775808' }, { stringValue: '42' }]);
   });
 
-  it('returns arrays as arrayValue, nested ones as arrayValues', async () => {
+  it('returns one-dimensional arrays as arrayValue', async () => {
     // Act
     const result = await execute({
       sql: `SELECT ARRAY[1,2]::int[] AS ints, ARRAY[1.5,NULL]::float8[] AS floats, ARRAY[true,false] AS flags,
-              ARRAY['a','b c']::text[] AS texts, ARRAY[[1,2],[3,4]]::int[] AS grid, '{}'::text[] AS empty`,
+              ARRAY['a','b c']::text[] AS texts, '{}'::text[] AS empty`,
     });
 
     // Assess
@@ -139,7 +143,6 @@ describe('data api endpoint: statements and values', () => {
       { arrayValue: { doubleValues: [1.5, null] } },
       { arrayValue: { booleanValues: [true, false] } },
       { arrayValue: { stringValues: ['a', 'b c'] } },
-      { arrayValue: { arrayValues: [{ longValues: [1, 2] }, { longValues: [3, 4] }] } },
       { arrayValue: { stringValues: [] } },
     ]);
   });
@@ -189,16 +192,16 @@ describe('data api endpoint: statements and values', () => {
 });
 
 describe('data api endpoint: errors', () => {
-  it('reports SQL errors as BadRequestException with the JDBC text and SQLState', async () => {
+  it('reports SQL errors as DatabaseErrorException with the JDBC text and SQLState', async () => {
     // Act
     const error = await execute({ sql: "INSERT INTO items (id, name) VALUES (1, 'dup')" }).catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(BadRequestException);
-    expect((error as BadRequestException).message).toBe(
+    expect(error).toBeInstanceOf(DatabaseErrorException);
+    expect((error as DatabaseErrorException).message).toBe(
       'ERROR: duplicate key value violates unique constraint "items_pkey"\n  Detail: Key (id)=(1) already exists.; SQLState: 23505',
     );
-    expect((error as BadRequestException).$metadata.httpStatusCode).toBe(400);
+    expect((error as DatabaseErrorException).$metadata.httpStatusCode).toBe(400);
   });
 
   it('types stringValue as varchar, so a uuid column needs the UUID typeHint', async () => {
@@ -209,7 +212,7 @@ describe('data api endpoint: errors', () => {
     }).catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(BadRequestException);
+    expect(error).toBeInstanceOf(DatabaseErrorException);
     expect((error as Error).message).toMatch(/^ERROR: operator does not exist: uuid = character varying\n {2}Hint: .*\n {2}Position: \d+; SQLState: 42883$/);
   });
 
@@ -242,8 +245,8 @@ describe('data api endpoint: errors', () => {
     const error = await execute({ sql: "SELECT repeat('x', 5000) AS big" }, limitedClient).catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(BadRequestException);
-    expect((error as Error).message).toBe('Database returned more than the allowed response size limit');
+    expect(error).toBeInstanceOf(UnsupportedResultException);
+    expect((error as Error).message).toBe('Database response exceeded size limit');
   });
 
   it('refuses requests over the request size limit with HTTP 413', async () => {
@@ -311,7 +314,7 @@ describe('data api endpoint: batches and transactions', () => {
       .catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(BadRequestException);
+    expect(error).toBeInstanceOf(DatabaseErrorException);
     expect(await adminQuery('SELECT id FROM items WHERE id = 20', [], db.name)).toEqual([]);
   });
 
@@ -330,8 +333,8 @@ describe('data api endpoint: batches and transactions', () => {
     expect(outside).toEqual([]);
     expect(commit.transactionStatus).toBe('Transaction Committed');
     expect(await adminQuery('SELECT id FROM items WHERE id = 30', [], db.name)).toEqual([{ id: 30 }]);
-    expect(reuse).toBeInstanceOf(BadRequestException);
-    expect((reuse as Error).message).toBe(`Transaction ${transactionId} is not found`);
+    expect(reuse).toBeInstanceOf(TransactionNotFoundException);
+    expect((reuse as Error).message).toBe(`Transaction ${transactionId} isn't found. One previous call resulted in a termination of your transaction.`);
   });
 
   it('rolls a transaction back', async () => {
@@ -381,8 +384,8 @@ describe('data api endpoint: batches and transactions', () => {
     const error = await execute({ sql: 'SELECT 1', transactionId }, limitedClient).catch((e: unknown) => e);
 
     // Assess
-    expect(error).toBeInstanceOf(BadRequestException);
-    expect((error as Error).message).toBe(`Transaction ${transactionId} is not found`);
+    expect(error).toBeInstanceOf(TransactionNotFoundException);
+    expect((error as Error).message).toBe(`Transaction ${transactionId} isn't found. Transaction may be expired.`);
     expect(await adminQuery('SELECT id FROM items WHERE id = 40', [], db.name)).toEqual([]);
   });
 
@@ -396,15 +399,15 @@ describe('data api endpoint: batches and transactions', () => {
     const [terminated] = await adminQuery<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
     const later = await eventually(
       () => execute({ sql: 'SELECT 1', transactionId }).catch((e: unknown) => e),
-      (r) => r instanceof Error && r.message.endsWith('is not found'),
+      (r) => r instanceof TransactionNotFoundException,
     );
     const fresh = await execute({ sql: 'SELECT 2 AS n' });
 
     // Assess
     expect(pid).toBeGreaterThan(0);
     expect(terminated?.ok).toBe(true);
-    expect(later).toBeInstanceOf(BadRequestException);
-    expect((later as Error).message).toBe(`Transaction ${transactionId} is not found`);
+    expect(later).toBeInstanceOf(TransactionNotFoundException);
+    expect((later as Error).message).toBe(`Transaction ${transactionId} isn't found. Transaction has been aborted due to an error from a previous call.`);
     expect(fresh.records).toEqual([[{ longValue: 2 }]]);
   });
 });
