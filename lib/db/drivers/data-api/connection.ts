@@ -7,7 +7,7 @@ import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
 import { ConnectionFailedError, ConnectionLostError, IdleInTransactionTimeoutError } from '../../errors';
 import type { BeginOptions } from '../../timeouts';
 import type { RoleDefaults } from '../role-defaults';
-import { dataApiError, isResuming } from './errors';
+import { dataApiError, isResuming, isTransactionGone } from './errors';
 import { toQueryResult } from './fields';
 import { bindParameters } from './params';
 import { executeInput, mayReturnRows, type DataApiTarget } from './request';
@@ -135,12 +135,12 @@ export class DataApiConnection implements DriverConnection {
     try {
       if (how === 'commit') this.usableTransaction();
       await this.call((signal) =>
-        this.o.client.send(
-          how === 'commit'
-            ? new CommitTransactionCommand({ resourceArn, secretArn, transactionId })
-            : new RollbackTransactionCommand({ resourceArn, secretArn, transactionId }),
-          { abortSignal: signal },
-        ),
+        how === 'commit'
+          ? this.o.client.send(new CommitTransactionCommand({ resourceArn, secretArn, transactionId }), { abortSignal: signal })
+          : // A transaction the service no longer has (aborted by the failed call, lost with its connection) is rolled back.
+            this.o.client.send(new RollbackTransactionCommand({ resourceArn, secretArn, transactionId }), { abortSignal: signal }).catch((err: unknown) => {
+              if (!isTransactionGone(err)) throw err;
+            }),
       );
       this.transactionId = undefined;
     } catch (err) {
@@ -205,12 +205,18 @@ export class DataApiConnection implements DriverConnection {
         await this.o.client.send(new this.o.commands.RollbackTransactionCommand({ resourceArn, secretArn, transactionId }));
         return;
       } catch (err) {
-        // Only "still running a query" is worth waiting for; anything else means the transaction is gone.
-        if ((err as { name?: string }).name !== 'DatabaseErrorException' && !isResuming(err)) return;
+        // Only "still running a query" (no SQLState) and a resuming database are worth waiting for; anything else
+        // means the transaction is gone.
+        if (!isStillRunning(err) && !isResuming(err)) return;
       }
       await sleep(wait);
     }
   }
+}
+
+function isStillRunning(err: unknown): boolean {
+  const e = err as { name?: unknown; message?: unknown };
+  return e?.name === 'DatabaseErrorException' && !/SQLState:/.test(String(e.message));
 }
 
 function transactionMode(o: BeginOptions): string | undefined {
