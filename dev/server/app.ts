@@ -9,7 +9,7 @@ import { resolveAdminToken } from './admin-token';
 import { gateway, type RouteHandler } from './gateway';
 import { JobRunner, type JobHandler } from './jobs';
 import { loadHandlers } from './load-handlers';
-import { openSharedDatabase } from './database';
+import { openSharedDatabase, servesPglite } from './database';
 import { startPgliteBridge } from './pglite-bridge';
 
 export type LocalServerOptions = {
@@ -48,7 +48,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   env.DB_LEAK_STACKS ??= 'true';
   const admin = resolveAdminToken(env, resolve(dataDir, 'admin-token'));
   env.ADMIN_TOKEN = admin.token;
-  const bridge = env.DATABASE_URL ? undefined : await startPgliteBridge(env.DB_PGLITE_DATA_DIR || resolve(dataDir, 'pglite'));
+  const bridge = servesPglite(env) ? await startPgliteBridge(env.DB_PGLITE_DATA_DIR || resolve(dataDir, 'pglite')) : undefined;
   if (bridge) {
     env.DATABASE_URL = bridge.url;
     env.DB_DRIVER = 'pg';
