@@ -14,8 +14,10 @@ const ADMIN_PASSWORD = 'cluster-admin';
 
 export type AuthCluster = {
   readonly endpoint: { host: string; port: number };
-  /** Runs one statement as the cluster's superuser. */
-  query(text: string): Promise<void>;
+  /** Runs one statement as the cluster's superuser (in `database`, default postgres). */
+  query(text: string, database?: string): Promise<void>;
+  /** Stops (fast: backends are terminated) and starts the server again, as a restart or failover does. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -45,14 +47,17 @@ export async function startAuthCluster(): Promise<AuthCluster> {
   const endpoint = { host: '127.0.0.1', port };
   return {
     endpoint,
-    async query(text) {
-      const client = new pg.Client({ ...endpoint, user: 'postgres', password: ADMIN_PASSWORD, database: 'postgres' });
+    async query(text, database = 'postgres') {
+      const client = new pg.Client({ ...endpoint, user: 'postgres', password: ADMIN_PASSWORD, database });
       await client.connect();
       try {
         await client.query(text);
       } finally {
         await client.end();
       }
+    },
+    async restart() {
+      await asPostgres('pg_ctl', ['-D', data, '-o', options, '-w', '-m', 'fast', '-l', path.join(dir, 'log'), 'restart']);
     },
     async close() {
       await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
