@@ -1,7 +1,7 @@
 // data-api: PostgreSQL errors keep their SQLSTATE (read from the service's message, which has no field for it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDataApiEndpoint, type DataApiEndpoint } from '../../dev/peers/data-api-endpoint';
-import { BadInputError, ConnectionFailedError, ConstraintViolationError, QueryError, SerializationFailureError, type Database } from '../../lib/db';
+import { BadInputError, ConnectionFailedError, ConstraintViolationError, QueryError, SerializationFailureError, UnsupportedError, type Database } from '../../lib/db';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/postgres';
 import { dataApiDatabase, failure } from './helpers';
 
@@ -40,6 +40,16 @@ describe('data-api errors', () => {
     expect((division as BadInputError).sqlstate).toBe('22012');
     expect((syntax as QueryError).sqlstate).toBe('42601');
     expect(conflict).toBeInstanceOf(SerializationFailureError);
+  });
+
+  it('refuses a result the service cannot return (multidimensional array) with UnsupportedError; cast to text it works', async () => {
+    // Act
+    const refused = await failure(db.session((s) => s.query('SELECT ARRAY[[1,2],[3,4]] AS grid')));
+    const asText = await db.session((s) => s.query('SELECT ARRAY[[1,2],[3,4]]::text AS grid'));
+
+    // Assess
+    expect(refused).toBeInstanceOf(UnsupportedError);
+    expect(asText.rows).toEqual([{ grid: '{{1,2},{3,4}}' }]);
   });
 
   it('reports an unreachable endpoint as a failed connection', async () => {
