@@ -5,6 +5,7 @@ import type { Client } from '@neondatabase/serverless';
 import type WebSocket from 'ws';
 import type { DriverConnection, DriverImplementation } from '../../driver';
 import { clientConfig, connectWithin, type ClientOptions } from '../pg/connect';
+import { pgTypes } from '../pg/types';
 import { NeonWsConnection } from './connection';
 
 export type NeonWsSettings = {
@@ -30,7 +31,8 @@ export class NeonWsDriver implements DriverImplementation {
 
   async connect(timeoutMs: number): Promise<DriverConnection> {
     const { Client, WebSocket } = await this.load();
-    const client = new Client(clientConfig(this.options));
+    // The shared parsers, as on pg (the library bundles its own copy of pg-types, with numeric[] as floats).
+    const client = new Client({ ...clientConfig(this.options), types: pgTypes } as ConstructorParameters<typeof Client>[0]);
     const ws = this.options.ws;
     const settings = client.neonConfig;
     // Node has no WebSocket global before 22; `ws` is the library's documented choice.

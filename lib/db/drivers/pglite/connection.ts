@@ -1,11 +1,9 @@
 // A lease on the embedded instance behind the DriverConnection interface.
 import type { PGlite } from '@electric-sql/pglite';
 import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
+import { RAW_TEMPORAL_PARSERS } from './types';
 
 let nextId = 1;
-const identity = (v: string) => v;
-// date, timestamp, timestamptz, interval, time, timetz and their arrays: text, as drizzle's mappers expect.
-const RAW_TEMPORAL = Object.fromEntries([1082, 1114, 1184, 1186, 1083, 1266, 1182, 1115, 1185, 1187, 1183, 1270].map((oid) => [oid, identity]));
 
 export class PgliteConnection implements DriverConnection {
   readonly id = nextId++;
@@ -27,7 +25,7 @@ export class PgliteConnection implements DriverConnection {
   async query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
     const res = await this.db.query(text, params as unknown[] | undefined, {
       rowMode: options.rowMode,
-      ...(options.rawTemporal ? { parsers: RAW_TEMPORAL } : {}),
+      ...(options.rawTemporal ? { parsers: RAW_TEMPORAL_PARSERS } : {}),
     });
     return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
   }

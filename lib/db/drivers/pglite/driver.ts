@@ -2,6 +2,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { DriverConnection, DriverImplementation } from '../../driver';
 import { PgliteConnection } from './connection';
+import { useSharedTypes } from './types';
 
 export type PgliteDriverOptions = {
   /** Data folder; undefined = in memory. */
@@ -35,6 +36,7 @@ export class PgliteDriver implements DriverImplementation {
     this.instance ??= import('@electric-sql/pglite').then(async ({ PGlite }) => {
       const db = new PGlite(this.options.dataDir);
       await db.waitReady;
+      useSharedTypes(db);
       return db;
     });
     return this.instance;
