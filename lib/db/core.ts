@@ -5,6 +5,7 @@ import { ConnectionLostError, TimeoutError } from './errors';
 import type { DbLogger } from './log';
 import type { Pool } from './pool';
 import type { ProxyProfile } from './profiles';
+import type { StatementRules } from './statement-rules';
 import type { LayerCounters } from './stats';
 import type { Watchdog } from './watchdog';
 
@@ -13,6 +14,8 @@ export type Core = {
   readonly driver: Driver;
   readonly pool: Pool;
   readonly profile: ProxyProfile;
+  /** What callers may send, by scope (refusals, connections to retire); verdicts cached per statement text. */
+  readonly statements: StatementRules;
   readonly logger: DbLogger;
   readonly counters: LayerCounters;
   readonly schema: Record<string, unknown> | undefined;

@@ -5,8 +5,10 @@ import type { DriverCapabilities } from './driver';
 import { LazyDriver } from './drivers/lazy';
 import { defaultLogger, type DbLogger } from './log';
 import { Pool } from './pool';
+import { reportUncleanRelease } from './release-report';
 import { detectProfile, type ProxyProfile } from './profiles';
 import { Session, type SessionOptions } from './session';
+import { StatementRules } from './statement-rules';
 import { newLayerCounters, type DatabaseStats } from './stats';
 import { Watchdog } from './watchdog';
 
@@ -50,7 +52,8 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
     validationTimeoutMs: config.validationTimeoutMs,
   });
   pool.onStaleReplaced = () => counters.staleReplaced++;
-  const core: Core = { config, driver, pool, profile, logger, counters, schema, note: errorNoter(counters), leakStacks: { on: config.leakStacks }, watchdog: new Watchdog() };
+  pool.onUncleanRelease = (conn) => reportUncleanRelease(logger, conn);
+  const core: Core = { config, driver, pool, profile, statements: new StatementRules(profile), logger, counters, schema, note: errorNoter(counters), leakStacks: { on: config.leakStacks }, watchdog: new Watchdog() };
   let announced = false;
 
   return {

@@ -23,11 +23,22 @@ export const NO_ROWS: QueryResult = { rows: [], rowCount: null };
 /** One statement of a batch (session.batch): sent together, atomically. */
 export type BatchStatement = { text: string; params?: readonly unknown[] };
 
+/** The server's transaction status after the last statement (ReadyForQuery: 'I', 'T', 'E'). */
+export type TransactionStatus = 'idle' | 'transaction' | 'failed';
+
 export interface DriverConnection {
   /** Monotonic id, for logs and leak reports. */
   readonly id: number;
   /** False once the driver has seen the connection die (socket end/error, FATAL from the server). */
   readonly alive: boolean;
+  /**
+   * Optional: the server's transaction status as of the last statement, for drivers that keep a server session
+   * (pg, neon-ws: every ReadyForQuery; PGlite: the embedded backend). The pool never pools a connection that is not
+   * idle. HTTP drivers have none: nothing is held between their requests.
+   */
+  readonly transactionStatus?: TransactionStatus;
+  /** Optional: the statement that took the connection out of 'idle' (its fingerprint is logged when it leaks). */
+  readonly transactionOpenedBy?: string;
   /** Runs one statement (extended protocol where the driver has one). */
   query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult>;
   /** Runs several ';'-separated statements in one round trip (simple protocol); used for BEGIN + SET LOCAL. */

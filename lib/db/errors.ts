@@ -221,6 +221,23 @@ export class UnsupportedError extends DbError {
   }
 }
 
+/**
+ * A statement refused before it was sent: it would outlive its session on a pooled connection (transaction control
+ * outside `session.transaction()`, session-level settings), or a proxy profile forbids it. The message names what
+ * to use instead.
+ */
+export class StatementRefusedError extends UnsupportedError {
+  /** The command refused (BEGIN, SET, set_config, ...): never the statement's text or values. */
+  readonly statement: string;
+  constructor(message: string, statement: string) {
+    super(message);
+    this.statement = statement;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), statement: this.statement };
+  }
+}
+
 /** A service limit (result size, request size) was exceeded. */
 export class LimitExceededError extends DbError {
   constructor(message: string, init: DbErrorInit = {}) {

@@ -53,10 +53,12 @@ export class Pool {
   private created = 0;
   private destroyed = 0;
   private errors = 0;
-  /** Incremented by the session layer when it repairs a leak. */
+  /** Incremented by the session layer when it repairs a leak, and here for a connection released unclean. */
   leaks = 0;
   /** Called when a stale connection is replaced (validation failed). */
   onStaleReplaced: () => void = () => undefined;
+  /** Called (to report it) when a connection comes back inside a transaction; it is destroyed, never pooled. */
+  onUncleanRelease: (conn: DriverConnection) => void = () => undefined;
 
   constructor(
     private readonly driver: Driver,
@@ -107,12 +109,21 @@ export class Pool {
     }
   }
 
-  /** Returns a connection; `destroy` closes it instead (after a timeout, a fault, or an unknown state). */
+  /**
+   * Returns a connection; `destroy` closes it instead (after a timeout, a fault, or an unknown state). One the
+   * server reports inside a transaction (or a failed one) is a leak: destroyed (the server rolls back), counted
+   * and reported, so no later session runs inside it.
+   */
   release(conn: DriverConnection, destroy: boolean | 'died' = false): void {
     const slot = this.leased.get(conn);
     if (!slot) throw new Error(`connection ${conn.id} released twice or not from this pool`);
     this.leased.delete(conn);
     if (destroy === 'died') this.countDeath(slot);
+    else if (!destroy && conn.alive && conn.transactionStatus !== undefined && conn.transactionStatus !== 'idle') {
+      this.leaks++;
+      this.onUncleanRelease(conn);
+      destroy = true;
+    }
     const now = Date.now();
     if (destroy || this.closed || !conn.alive || now >= slot.expiresAt) {
       this.retire(slot);

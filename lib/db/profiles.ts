@@ -1,11 +1,9 @@
 // Proxy profiles: how a connection may apply timeouts and which statements it must not send behind each kind of
-// proxy. The rules are data; `refusal()` applies them to a statement before it is sent.
+// proxy. The rules are data; statement-rules.ts applies them (with the rules of every profile) before sending.
 import type { DriverName, ProxyProfileName } from './config';
-import { codeOnly } from './sql-scan';
-import { memoByText } from './text-memo';
 
-/** A statement shape a profile refuses, and why (the reason becomes the UnsupportedError message). */
-type StatementRule = { readonly pattern: RegExp; readonly reason: string };
+/** A statement shape a profile refuses or retires a connection for, and why. */
+export type StatementRule = { readonly pattern: RegExp; readonly reason: string };
 
 export type ProxyProfile = {
   readonly name: Exclude<ProxyProfileName, 'auto'>;
@@ -19,12 +17,16 @@ export type ProxyProfile = {
   readonly setLocal: boolean;
   /** Statements refused before sending: they would leak session state through the pooler, or pin the client. */
   readonly refuses: readonly StatementRule[];
+  /**
+   * Statements sent, but whose connection is closed when released instead of pooled: what they leave in the server
+   * session (a temporary table, a LISTEN, a session lock) must not reach the next session of the pool.
+   */
+  readonly retires: readonly StatementRule[];
 };
 
 // Rules match the statement's code (literals and comments removed), lower-cased, one statement at a time.
+// Session-level SET / RESET and transaction control are refused on every profile (statement-rules.ts).
 const SESSION_STATE: readonly StatementRule[] = [
-  { pattern: /^set\s+(?!local\b|transaction\b|constraints\b)/, reason: 'session-level SET outlives the transaction on a pooled server connection; use SET LOCAL inside a transaction' },
-  { pattern: /^reset\b/, reason: 'RESET changes session state on a shared server connection' },
   { pattern: /^(?:listen|unlisten)\b/, reason: 'LISTEN needs a session of its own' },
   { pattern: /^(?:prepare|execute|deallocate)\b/, reason: 'SQL-level prepared statements live in the server session' },
   { pattern: /^create\s+(?:(?:global|local)\s+)?temp(?:orary)?\b/, reason: 'temporary objects live in the server session' },
@@ -45,11 +47,12 @@ const PINNING: readonly StatementRule[] = [
 ];
 
 export const PROFILES: Record<ProxyProfile['name'], ProxyProfile> = {
-  direct: { name: 'direct', startupParameters: true, namedStatements: true, roleDefaultTimeouts: false, setLocal: true, refuses: [] },
-  pgbouncer: { name: 'pgbouncer', startupParameters: false, namedStatements: false, roleDefaultTimeouts: false, setLocal: true, refuses: SESSION_STATE },
+  // The connection is ours alone, but the pool hands it to the next session: session state retires it.
+  direct: { name: 'direct', startupParameters: true, namedStatements: true, roleDefaultTimeouts: false, setLocal: true, refuses: [], retires: SESSION_STATE },
+  pgbouncer: { name: 'pgbouncer', startupParameters: false, namedStatements: false, roleDefaultTimeouts: false, setLocal: true, refuses: SESSION_STATE, retires: [] },
   // RDS Proxy pins on SET (the AWS list names "SET commands" with no exception for SET LOCAL), so timeouts are
   // role defaults written by scripts/rds-proxy-role-timeouts.sql.
-  'rds-proxy': { name: 'rds-proxy', startupParameters: false, namedStatements: false, roleDefaultTimeouts: true, setLocal: false, refuses: PINNING },
+  'rds-proxy': { name: 'rds-proxy', startupParameters: false, namedStatements: false, roleDefaultTimeouts: true, setLocal: false, refuses: PINNING, retires: [] },
 };
 
 const RDS_PROXY_HOST = /\.proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?$/i;
@@ -94,25 +97,4 @@ function detect(explicit: ProxyProfileName, url: string | undefined, driver: Dri
   if (NEON_POOLER_HOST.test(host)) return { profile: PROFILES.pgbouncer, reason: 'host matches *-pooler.*.neon.tech' };
   if (port === PGBOUNCER_PORT) return { profile: PROFILES.pgbouncer, reason: `port ${PGBOUNCER_PORT} (PgBouncer's default)` };
   return { profile: PROFILES.direct, reason: 'no proxy detected from host or port' };
-}
-
-/** Verdicts per profile, each cached per statement text. */
-const verdicts = new WeakMap<ProxyProfile, (text: string) => string | undefined>();
-
-/** Why `profile` refuses this statement text, or undefined when it may be sent. Cached per text. */
-export function refusal(profile: ProxyProfile, text: string): string | undefined {
-  if (profile.refuses.length === 0) return undefined;
-  let judged = verdicts.get(profile);
-  if (!judged) verdicts.set(profile, (judged = memoByText((t) => judge(profile, t))));
-  return judged(text);
-}
-
-function judge(profile: ProxyProfile, text: string): string | undefined {
-  for (const statement of codeOnly(text).toLowerCase().split(';')) {
-    const s = statement.trim();
-    if (!s) continue;
-    const rule = profile.refuses.find((r) => r.pattern.test(s));
-    if (rule) return `${profile.name} profile refuses this statement: ${rule.reason}`;
-  }
-  return undefined;
 }

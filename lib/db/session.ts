@@ -3,7 +3,7 @@
 import type { PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
 import type { Core } from './core';
 import { NO_ROWS, type BatchStatement, type QueryOptions, type QueryResult } from './driver';
-import { drizzleOver } from './drizzle';
+import { beginOptionsOf, drizzleOver } from './drizzle';
 import {
   BadInputError,
   ConnectionLostError,
@@ -100,10 +100,15 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     return { rows: res.rows as R[], rowCount: res.rowCount };
   }
 
-  /** drizzle over this session (each statement on a pooled connection, autocommit). */
+  /**
+   * drizzle over this session (each statement on a pooled connection, autocommit). `db.transaction(fn, config)` is
+   * `session.transaction()`: fn gets drizzle's transaction object over it (savepoints, rollback() as drizzle's).
+   */
   get db(): PgRemoteDatabase<S> {
-    this.drizzleDb ??= drizzleOver<S>(this.core.schema as S | undefined, (text, params, rowMode) =>
-      this.execute(text, params, { rowMode, rawTemporal: true }),
+    this.drizzleDb ??= drizzleOver<S>(
+      this.core.schema as S | undefined,
+      (text, params, rowMode) => this.execute(text, params, { rowMode, rawTemporal: true }),
+      (fn, config) => this.transaction((tx) => fn(tx.db), beginOptionsOf(config)),
     );
     return this.drizzleDb;
   }
@@ -238,11 +243,11 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
         () => fn(tx),
         (reject) => unit.running(tx, reject),
       );
-      await tx.commit();
+      await tx.commitUnit();
       this.core.counters.commits++;
       return result;
     } catch (err) {
-      if (tx.state === 'open' && !(await tx.rollback())) destroy = true;
+      if (tx.state === 'open' && !(await tx.rollbackUnit())) destroy = true;
       if (tx.state !== 'committed') {
         this.summary.rollbacks++;
         this.core.counters.rollbacks++;
@@ -251,8 +256,9 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     } finally {
       watchdog.remove(unit);
       this.openUnits.delete(unit);
-      // A timed-out or aborted unit's connection is in an unknown state: destroyed, never returned.
-      this.core.pool.release(lease.conn, destroy || tx.state === 'aborted' || tx.state === 'open');
+      // A timed-out or aborted unit's connection is in an unknown state: destroyed, never returned; so is one a
+      // statement left session state on.
+      this.core.pool.release(lease.conn, destroy || tx.state === 'aborted' || tx.state === 'open' || tx.retiresConnection);
     }
   }
 
@@ -334,6 +340,8 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
 
   private async execute(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
     this.assertOpen();
+    // Refused before anything is acquired: transaction control and session settings (statement-rules.ts).
+    const retire = this.core.statements.admit('autocommit', text);
     const guard = this.guard;
     // Tracked before the first await: a statement still waiting for its connection when the session ends is a
     // leak too (never sent), and the stack still holds the caller's frames.
@@ -361,7 +369,7 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
           // Unless the session's end took the lease (cancelled and destroyed it), it goes back here.
           if (this.running.has(running)) {
             running.lease = undefined;
-            this.core.pool.release(lease.conn, destroy);
+            this.core.pool.release(lease.conn, destroy || retire);
           }
         }
       }

@@ -4,7 +4,6 @@ import type { Core } from './core';
 import { NO_ROWS, type BatchStatement, type DriverConnection, type QueryOptions, type QueryResult } from './driver';
 import { StatementTimeoutError, UnsupportedError, type TimeoutError } from './errors';
 import { fingerprint } from './fingerprint';
-import { refusal } from './profiles';
 import type { BeginOptions } from './timeouts';
 import { stoppable } from './stoppable';
 import type { Alarm } from './watchdog';
@@ -42,7 +41,6 @@ export class StatementRunner {
     guard: StatementGuard,
     tally: StatementTally,
   ): Promise<QueryResult> {
-    this.check(text);
     return this.runWith(conn, text, () => (options.simple ? conn.exec(text).then(() => NO_ROWS) : conn.query(text, params, options)), guard, tally);
   }
 
@@ -55,7 +53,8 @@ export class StatementRunner {
     tally: StatementTally,
   ): Promise<QueryResult[]> {
     if (!conn.batch) throw new UnsupportedError(`driver "${this.core.driver.name}" has no batch call`);
-    for (const st of statements) this.check(st.text);
+    // A batch is one transaction: its statements are held to the rules of one (statement-rules.ts).
+    for (const st of statements) this.core.statements.admit('transaction', st.text);
     return this.runWith(conn, statements.map((st) => st.text).join(';\n'), () => conn.batch!(statements, options), guard, tally);
   }
 
@@ -93,12 +92,6 @@ export class StatementRunner {
       tally.dbTimeMs += ms;
       if (ms >= this.core.config.slowStatementMs) this.slow(text, ms);
     }
-  }
-
-  /** Statements the proxy profile forbids (session state through a pooler, pinning) are refused unsent. */
-  private check(text: string): void {
-    const refused = refusal(this.core.profile, text);
-    if (refused) throw new UnsupportedError(refused);
   }
 
   private slow(text: string, ms: number): void {

@@ -7,7 +7,9 @@ const DEFAULT_MAX = 1000;
 export function memoByText<T>(decide: (text: string) => T, max = DEFAULT_MAX): (text: string) => T {
   const known = new Map<string, T>();
   return (text) => {
-    if (known.has(text)) return known.get(text) as T;
+    // One lookup when the verdict is defined (the layer's are objects); undefined needs the second.
+    const seen = known.get(text);
+    if (seen !== undefined || known.has(text)) return seen as T;
     const verdict = decide(text);
     if (known.size >= max) known.clear();
     known.set(text, verdict);

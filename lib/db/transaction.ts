@@ -1,8 +1,8 @@
 // One short atomic unit on one connection: BEGIN (with its timeouts) in one round trip, COMMIT or ROLLBACK,
 // nested calls as savepoints. The connection is destroyed, not returned, when its state is unknown.
-import type { PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
+import { TransactionRollbackError } from 'drizzle-orm';
 import type { Core } from './core';
-import { drizzleOver } from './drizzle';
+import { drizzleTransactionOver, type TransactionDb } from './drizzle';
 import { NO_ROWS, type QueryResult } from './driver';
 import { DbError, QueryError, SessionClosedError, UnsupportedError, isClientTimeout } from './errors';
 import type { Lease } from './pool';
@@ -24,14 +24,16 @@ type Unit = {
   state: TransactionState;
   /** Why the unit was aborted (timeout, deadline, leak repair); later calls raise it. */
   abortError: DbError | undefined;
-  /** Depth at which a statement failed and nothing rolled back to a savepoint since. */
+  /** Depth at which a statement failed (or tx.rollback() was called) and nothing rolled back to a savepoint since. */
   failedDepth: number | undefined;
-  failure: DbError | undefined;
+  failure: DbError | TransactionRollbackError | undefined;
   savepoints: number;
+  /** A statement left session state (direct profile): the connection is closed at release, not pooled. */
+  retire: boolean;
 };
 
 export class Transaction<S extends Record<string, unknown> = Record<string, never>> {
-  private drizzleDb: PgRemoteDatabase<S> | undefined;
+  private drizzleDb: TransactionDb<S> | undefined;
 
   /** @internal */
   constructor(
@@ -40,14 +42,19 @@ export class Transaction<S extends Record<string, unknown> = Record<string, neve
   ) {}
 
   /** @internal */
-  static open<S extends Record<string, unknown>>(init: Omit<Unit, 'state' | 'abortError' | 'failedDepth' | 'failure' | 'savepoints'>): Transaction<S> {
+  static open<S extends Record<string, unknown>>(init: Omit<Unit, 'state' | 'abortError' | 'failedDepth' | 'failure' | 'savepoints' | 'retire'>): Transaction<S> {
     // Spread last: `{ ...init, a, b, ... }` (spread, then properties) took ~8 us per call on Node 20's V8, a third of
     // the layer's own CPU per transaction (see bench/db.ts); `init` has none of these keys, so the object is the same.
-    return new Transaction<S>({ state: 'open', abortError: undefined, failedDepth: undefined, failure: undefined, savepoints: 0, ...init }, 0);
+    return new Transaction<S>({ state: 'open', abortError: undefined, failedDepth: undefined, failure: undefined, savepoints: 0, retire: false, ...init }, 0);
   }
 
   get state(): TransactionState {
     return this.unit.state;
+  }
+
+  /** @internal A statement left session state behind: the connection must be closed, not pooled. */
+  get retiresConnection(): boolean {
+    return this.unit.retire;
   }
 
   /** Milliseconds left before this transaction's deadline. */
@@ -56,14 +63,36 @@ export class Transaction<S extends Record<string, unknown> = Record<string, neve
   }
 
   async query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
-    const res = await this.execute(text, params, 'object', false);
+    const res = await this.statement(text, params, 'object', false);
     return { rows: res.rows as R[], rowCount: res.rowCount };
   }
 
-  /** drizzle on this transaction's connection. Use `tx.transaction()` for savepoints, not `db.transaction()`. */
-  get db(): PgRemoteDatabase<S> {
-    this.drizzleDb ??= drizzleOver<S>(this.unit.core.schema as S | undefined, (text, params, mode) => this.execute(text, params, mode, true));
+  /**
+   * drizzle on this transaction's connection, as drizzle's own transaction object: `db.transaction(fn)` is a
+   * savepoint (as `tx.transaction(fn)`), `db.rollback()` is `tx.rollback()`.
+   */
+  get db(): TransactionDb<S> {
+    this.drizzleDb ??= drizzleTransactionOver<S>(this.unit.core.schema as S | undefined, (text, params, mode) => this.statement(text, params, mode, true), {
+      depth: this.depth,
+      rollback: () => this.rollback(),
+      transaction: (fn) => this.transaction((inner) => fn(inner.db)),
+    });
     return this.drizzleDb;
+  }
+
+  /**
+   * Rolls back, the drizzle way: throws drizzle's TransactionRollbackError, which the transaction (or, nested, this
+   * savepoint) rolls back on and rejects with. Nothing of it is kept, even if the callback catches the error: a
+   * transaction whose rollback was asked for never commits.
+   */
+  rollback(): never {
+    const u = this.unit;
+    const err = new TransactionRollbackError();
+    if (u.failedDepth === undefined || u.failedDepth > this.depth) {
+      u.failedDepth = this.depth;
+      u.failure = err;
+    }
+    throw err;
   }
 
   /** A nested unit: SAVEPOINT, then RELEASE on resolve or ROLLBACK TO on throw. Options of their own are refused. */
@@ -93,6 +122,12 @@ export class Transaction<S extends Record<string, unknown> = Record<string, neve
       }
       throw err;
     }
+  }
+
+  /** A caller's statement: refused when it would end the transaction or outlive it (statement-rules.ts). */
+  private statement(text: string, params: readonly unknown[] | undefined, rowMode: 'object' | 'array', rawTemporal: boolean): Promise<QueryResult> {
+    if (this.unit.core.statements.admit('transaction', text)) this.unit.retire = true;
+    return this.execute(text, params, rowMode, rawTemporal);
   }
 
   /** @internal `call` replaces the statement by a driver call (the Data API's CommitTransaction). */
@@ -125,16 +160,16 @@ export class Transaction<S extends Record<string, unknown> = Record<string, neve
     }
   }
 
-  /** @internal Commits, or rolls back if a statement failed and the callback swallowed the error. */
-  async commit(): Promise<void> {
+  /** @internal Commits, or rolls back if a statement failed (or rollback() was called) and the callback went on. */
+  async commitUnit(): Promise<void> {
     this.throwIfFailedAt(0);
     const conn = this.unit.lease.conn;
     await this.execute('COMMIT', undefined, 'object', false, conn.commit && (() => conn.commit!().then(() => NO_ROWS)));
     this.unit.state = 'committed';
   }
 
-  /** @internal */
-  async rollback(): Promise<boolean> {
+  /** @internal Rolls the unit back; false when it could not (the connection must then be destroyed). */
+  async rollbackUnit(): Promise<boolean> {
     const u = this.unit;
     if (u.state !== 'open' || !u.lease.conn.alive) return false;
     const conn = u.lease.conn;
@@ -161,6 +196,7 @@ export class Transaction<S extends Record<string, unknown> = Record<string, neve
   private throwIfFailedAt(depth: number): void {
     const u = this.unit;
     if (u.failedDepth !== undefined && u.failedDepth >= depth && u.failure) {
+      if (u.failure instanceof TransactionRollbackError) throw u.failure;
       throw new QueryError(
         `transaction cannot commit: a statement failed earlier and its error was caught (${u.failure.code}); the transaction was rolled back`,
         { sqlstate: u.failure.sqlstate, cause: u.failure },

@@ -1,5 +1,6 @@
-// Statements each profile refuses: session state through a transaction pooler; anything that pins RDS Proxy.
-// Only code counts: the same words inside literals, identifiers or comments are data.
+// Statements each profile refuses: session state through a transaction pooler; anything that pins RDS Proxy; and,
+// on every profile, session-level settings (statement-rules.ts). Only code counts: the same words inside literals,
+// identifiers or comments are data.
 import { describe, expect, it } from 'vitest';
 import { PROFILES, refusal } from '../../lib/db';
 
@@ -16,7 +17,7 @@ describe('profile statement refusals', () => {
       prepare: refused('pgbouncer', 'PREPARE q AS SELECT 1'),
       temp: refused('pgbouncer', 'CREATE TEMP TABLE t (id int)'),
       sessionLock: refused('pgbouncer', 'SELECT pg_try_advisory_lock(1)'),
-      setLocal: refused('pgbouncer', 'BEGIN; SET LOCAL statement_timeout = 5'),
+      setLocal: refused('pgbouncer', 'SET LOCAL statement_timeout = 5'),
       setTransaction: refused('pgbouncer', 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE'),
       xactLock: refused('pgbouncer', 'SELECT pg_advisory_xact_lock(1)'),
       update: refused('pgbouncer', 'UPDATE t SET x = 1 WHERE id = $1'),
@@ -49,7 +50,7 @@ describe('profile statement refusals', () => {
     expect(refusal(PROFILES['rds-proxy'], "SELECT nextval('s')")).toContain('RETURNING');
   });
 
-  it('ignores the same words inside literals, quoted identifiers and comments, and refuses nothing when direct', () => {
+  it('ignores the same words inside literals, quoted identifiers and comments, and refuses only session settings when direct', () => {
     // Act
     const data = [
       "SELECT 'SET search_path = x'",
@@ -61,6 +62,6 @@ describe('profile statement refusals', () => {
 
     // Assess
     expect(data).toEqual([false, false, false, false]);
-    expect(direct).toEqual([false, false, false]);
+    expect(direct).toEqual([true, false, false]);
   });
 });

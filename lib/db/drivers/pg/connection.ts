@@ -1,11 +1,15 @@
 // One node-postgres Client behind the DriverConnection interface.
 import type pg from 'pg';
-import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
+import type { DriverConnection, QueryOptions, QueryResult, TransactionStatus } from '../../driver';
 import { sendCancelRequest } from './cancel';
 import { rawTemporalTypes } from './types';
 
 let nextId = 1;
 const CANCEL_TIMEOUT_MS = 1_000;
+const STATUS: Record<string, TransactionStatus> = { I: 'idle', T: 'transaction', E: 'failed' };
+
+/** The protocol connection under a node-postgres-shaped client (pg's, and the one Neon bundles). */
+type Wire = { on(event: 'readyForQuery', listener: (msg: { status?: string }) => void): unknown };
 
 export class PgConnection implements DriverConnection {
   readonly id = nextId++;
@@ -13,15 +17,30 @@ export class PgConnection implements DriverConnection {
   private deathListeners: ((err: unknown) => void)[] = [];
   /** The cancel request in flight, if any (bounded by CANCEL_TIMEOUT_MS). */
   private cancelling: Promise<void> | undefined;
+  /** The status byte of the server's last ReadyForQuery ('I' until a statement says otherwise). */
+  private status = 'I';
+  private openedBy: string | undefined;
 
   constructor(private readonly client: pg.Client) {
     // An error on an idle client is an event, never a crash: mark the connection dead and tell the pool.
     client.on('error', (err) => this.markDead(err));
     client.on('end', () => this.markDead(new Error('connection ended')));
+    // Every ReadyForQuery carries the transaction status; Neon's bundled client does not keep it, so read it here.
+    (client as unknown as { connection?: Wire }).connection?.on('readyForQuery', (msg) => {
+      this.status = msg.status ?? this.status;
+    });
   }
 
   get alive(): boolean {
     return !this.dead;
+  }
+
+  get transactionStatus(): TransactionStatus {
+    return STATUS[this.status] ?? 'failed';
+  }
+
+  get transactionOpenedBy(): string | undefined {
+    return this.openedBy;
   }
 
   onDead(listener: (err: unknown) => void): void {
@@ -31,22 +50,36 @@ export class PgConnection implements DriverConnection {
 
   async query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
     const values = params as unknown[] | undefined;
-    // Plain text and values when nothing is special: pg clones every config object it is given (~1.3 us).
-    // The client's own type parsers are pgTypes (set where the client is made).
-    const res =
-      options.rowMode === 'object' && !options.rawTemporal
-        ? await this.client.query(text, values)
-        : await this.client.query({
-            text,
-            values,
-            ...(options.rowMode === 'array' ? { rowMode: 'array' } : {}),
-            ...(options.rawTemporal ? { types: rawTemporalTypes } : {}),
-          } as pg.QueryConfig);
-    return { rows: res.rows, rowCount: res.rowCount };
+    try {
+      // Plain text and values when nothing is special: pg clones every config object it is given (~1.3 us).
+      // The client's own type parsers are pgTypes (set where the client is made).
+      const res =
+        options.rowMode === 'object' && !options.rawTemporal
+          ? await this.client.query(text, values)
+          : await this.client.query({
+              text,
+              values,
+              ...(options.rowMode === 'array' ? { rowMode: 'array' } : {}),
+              ...(options.rawTemporal ? { types: rawTemporalTypes } : {}),
+            } as pg.QueryConfig);
+      return { rows: res.rows, rowCount: res.rowCount };
+    } finally {
+      this.noteStatus(text);
+    }
   }
 
   async exec(text: string): Promise<void> {
-    await this.client.query(text);
+    try {
+      await this.client.query(text);
+    } finally {
+      this.noteStatus(text);
+    }
+  }
+
+  /** Remembers the statement that left 'idle' (for the leak report), forgets it once idle again. */
+  private noteStatus(text: string): void {
+    if (this.status === 'I') this.openedBy = undefined;
+    else this.openedBy ??= text;
   }
 
   async cancel(): Promise<void> {

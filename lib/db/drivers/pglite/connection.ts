@@ -1,6 +1,6 @@
 // A lease on the embedded instance behind the DriverConnection interface.
 import type { PGlite } from '@electric-sql/pglite';
-import type { DriverConnection, QueryOptions, QueryResult } from '../../driver';
+import type { DriverConnection, QueryOptions, QueryResult, TransactionStatus } from '../../driver';
 import { RAW_TEMPORAL_PARSERS } from './types';
 
 let nextId = 1;
@@ -8,6 +8,7 @@ let nextId = 1;
 export class PgliteConnection implements DriverConnection {
   readonly id = nextId++;
   private dead = false;
+  private openedBy: string | undefined;
 
   constructor(
     private readonly db: PGlite,
@@ -18,20 +19,43 @@ export class PgliteConnection implements DriverConnection {
     return !this.dead;
   }
 
+  /** The embedded backend's own state (a failed transaction counts as one). */
+  get transactionStatus(): TransactionStatus {
+    return this.db.isInTransaction() ? 'transaction' : 'idle';
+  }
+
+  get transactionOpenedBy(): string | undefined {
+    return this.openedBy;
+  }
+
   onDead(): void {
     // The embedded instance cannot drop a connection under us.
   }
 
   async query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
-    const res = await this.db.query(text, params as unknown[] | undefined, {
-      rowMode: options.rowMode,
-      ...(options.rawTemporal ? { parsers: RAW_TEMPORAL_PARSERS } : {}),
-    });
-    return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    try {
+      const res = await this.db.query(text, params as unknown[] | undefined, {
+        rowMode: options.rowMode,
+        ...(options.rawTemporal ? { parsers: RAW_TEMPORAL_PARSERS } : {}),
+      });
+      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    } finally {
+      this.noteStatus(text);
+    }
   }
 
   async exec(text: string): Promise<void> {
-    await this.db.exec(text);
+    try {
+      await this.db.exec(text);
+    } finally {
+      this.noteStatus(text);
+    }
+  }
+
+  /** Remembers the statement that opened a transaction (for the leak report), forgets it once idle again. */
+  private noteStatus(text: string): void {
+    if (this.db.isInTransaction()) this.openedBy ??= text;
+    else this.openedBy = undefined;
   }
 
   async cancel(): Promise<void> {
