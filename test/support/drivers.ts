@@ -31,7 +31,9 @@ export type Feature =
   /** Nested tx.transaction() as savepoints (the Data API has none: nesting is refused). */
   | 'savepoints'
   /** Constraint violations name their constraint, table and column (the Data API gives only a message). */
-  | 'errorDetails';
+  | 'errorDetails'
+  /** A server session held between statements, whose transaction status the pool checks at release. */
+  | 'serverSession';
 
 export type Lack = {
   why: string;
@@ -307,12 +309,16 @@ const neonWs: Target = {
 };
 
 // HTTP drivers hold no connection of ours between requests: statements run on the service's own pool.
-const overHttp: Record<'serverAdmin' | 'tcp', Lack> = {
+const overHttp: Record<'serverAdmin' | 'tcp' | 'serverSession', Lack> = {
   serverAdmin: {
     why: "HTTP: statements run on the service's pooled connections, not on backends of ours",
     confirm: (db) => expect(db.capabilities.stateless).toBe(true),
   },
   tcp: { why: 'HTTP requests to an API, not a PostgreSQL socket', confirm: (db) => expect(db.capabilities.stateless).toBe(true) },
+  serverSession: {
+    why: 'no server session is held between requests: nothing to carry a transaction into the next one',
+    confirm: (db) => expect(db.capabilities.stateless).toBe(true),
+  },
 };
 
 /** The RDS Data API (the real AWS SDK) through the local endpoint. */
