@@ -6,6 +6,7 @@
 import type { Field, SqlParameter, TypeHint } from '@aws-sdk/client-rds-data';
 import { BadInputError } from '../../errors';
 import { rewritePlaceholders } from '../../sql-scan';
+import { textForm } from '../param-text';
 
 export type BoundStatement = { sql: string; parameters: SqlParameter[] };
 
@@ -39,34 +40,6 @@ function typedField(value: unknown): { field: Field; hint?: TypeHint } | undefin
   if (typeof value === 'bigint') return { field: { stringValue: value.toString() }, hint: 'DECIMAL' };
   if (value instanceof Uint8Array) return { field: { blobValue: value } };
   return undefined;
-}
-
-/** The text node-postgres would send for a value (its prepareValue), Dates as exact UTC instants. */
-function textForm(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Date) return dateText(value);
-  if (Array.isArray(value)) return arrayLiteral(value);
-  if (typeof value === 'object' && value !== null && typeof (value as { toPostgres?: unknown }).toPostgres === 'function') {
-    return String((value as { toPostgres: () => unknown }).toPostgres());
-  }
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-function dateText(d: Date): string {
-  if (Number.isNaN(d.getTime())) throw new BadInputError('invalid Date parameter');
-  return d.toISOString();
-}
-
-/** A PostgreSQL array literal, e.g. {1,"a b",NULL,{2,3}}. */
-function arrayLiteral(items: readonly unknown[]): string {
-  const parts = items.map((item) => {
-    if (item === null || item === undefined) return 'NULL';
-    if (Array.isArray(item)) return arrayLiteral(item);
-    if (item instanceof Uint8Array) return `"\\\\x${Buffer.from(item).toString('hex')}"`;
-    return `"${textForm(item).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  });
-  return `{${parts.join(',')}}`;
 }
 
 function untypedLiteral(text: string): string {

@@ -1,9 +1,18 @@
 // A lease on the embedded instance behind the DriverConnection interface.
 import type { PGlite } from '@electric-sql/pglite';
 import type { DriverConnection, QueryOptions, QueryResult, TransactionStatus } from '../../driver';
+import { textForm } from '../param-text';
 import { RAW_TEMPORAL_PARSERS } from './types';
 
 let nextId = 1;
+
+/**
+ * A parameter as node-postgres sends it (text, bytes or NULL): PGlite would serialize it by the parameter's type,
+ * which differs from pg (an array for an enum[] column is written as "a,b") where the text form is what pg sends.
+ */
+function asParameter(value: unknown): unknown {
+  return value === null || value === undefined || value instanceof Uint8Array ? (value ?? null) : textForm(value);
+}
 
 export class PgliteConnection implements DriverConnection {
   readonly id = nextId++;
@@ -34,7 +43,7 @@ export class PgliteConnection implements DriverConnection {
 
   async query(text: string, params: readonly unknown[] | undefined, options: QueryOptions): Promise<QueryResult> {
     try {
-      const res = await this.db.query(text, params as unknown[] | undefined, {
+      const res = await this.db.query(text, params?.map(asParameter), {
         rowMode: options.rowMode,
         ...(options.rawTemporal ? { parsers: RAW_TEMPORAL_PARSERS } : {}),
       });
