@@ -40,7 +40,6 @@ export function allTypesTable(name: string) {
     u: uuid('u'),
     e: mood('e'),
     eArr: mood('e_arr').array(),
-    nested: integer('nested').array().array(),
     tArr: text('t_arr').array(),
     tsArr: timestamp('ts_arr', { withTimezone: true, mode: 'string' }).array(),
   });
@@ -55,10 +54,24 @@ export function allTypesDdl(name: string): string[] {
       id int PRIMARY KEY, i2 smallint, i4 integer, i8 bigint, i8n bigint, num numeric, num_scaled numeric(10, 2), num_big numeric,
       num_arr numeric[], num_big_arr numeric[], i8_arr bigint[], f4 real, f8 double precision, b boolean, t text, vc varchar(20),
       ch char(3), by bytea, j json, jb jsonb, d date, d_date date, tm time, ttz timetz, ts timestamp, ts_date timestamp,
-      tstz timestamptz, iv interval, u uuid, e ${name}_mood, e_arr ${name}_mood[], nested int[][], t_arr text[], ts_arr timestamptz[]
+      tstz timestamptz, iv interval, u uuid, e ${name}_mood, e_arr ${name}_mood[], t_arr text[], ts_arr timestamptz[]
     )`,
   ];
 }
+
+/**
+ * Multidimensional arrays and money, in a table of their own: the Data API refuses results holding them
+ * (UnsupportedResultException, documented), so they are the parity suite's named difference.
+ */
+export function nestedTable(name: string) {
+  return pgTable(name, {
+    id: integer('id').primaryKey(),
+    grid: integer('grid').array().array(),
+    words: text('words').array().array(),
+  });
+}
+
+export const nestedDdl = (name: string) => `CREATE TABLE ${name} (id int PRIMARY KEY, grid int[][], words text[][], mo money)`;
 
 /** What drizzle writes and reads back (its column values). Row 1 typical, row 2 the edges, row 3 all NULL. */
 export const ormRows = [
@@ -94,10 +107,6 @@ export const ormRows = [
     u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
     e: 'happy' as const,
     eArr: ['sad' as const, 'happy' as const],
-    nested: [
-      [1, 2],
-      [3, 4],
-    ],
     tArr: ['a', 'b c', 'quote"d', 'back\\slash', ''],
     tsArr: ['2024-02-03 04:05:06+00'],
   },
@@ -134,7 +143,6 @@ export const ormRows = [
     u: '00000000-0000-0000-0000-000000000000',
     e: 'sad' as const,
     eArr: [],
-    nested: [[null, 5]],
     tArr: [null, 'NULL', '{}', ','],
     tsArr: [],
   },
@@ -145,13 +153,13 @@ export const ormRows = [
 /** Rows 1 and 2 written by a raw INSERT with parameters: the JS values a caller would pass. */
 export const RAW_INSERT_COLUMNS = [
   'id', 'i2', 'i4', 'i8', 'i8n', 'num', 'num_scaled', 'num_big', 'num_arr', 'num_big_arr', 'i8_arr', 'f4', 'f8', 'b', 't', 'vc', 'ch', 'by', 'j', 'jb',
-  'd', 'd_date', 'tm', 'ttz', 'ts', 'ts_date', 'tstz', 'iv', 'u', 'e', 'e_arr', 'nested', 't_arr', 'ts_arr',
+  'd', 'd_date', 'tm', 'ttz', 'ts', 'ts_date', 'tstz', 'iv', 'u', 'e', 'e_arr', 't_arr', 'ts_arr',
 ] as const;
 
 /** A row's values in RAW_INSERT_COLUMNS order, as a caller passes them to session.query. */
 export function rawParams(row: (typeof ormRows)[number]): unknown[] {
   const r = row as Record<string, unknown>;
-  const keys = ['id', 'i2', 'i4', 'i8', 'i8n', 'num', 'numScaled', 'numBig', 'numArr', 'numBigArr', 'i8Arr', 'f4', 'f8', 'b', 't', 'vc', 'ch', 'by', 'j', 'jb', 'd', 'dDate', 'tm', 'ttz', 'ts', 'tsDate', 'tstz', 'iv', 'u', 'e', 'eArr', 'nested', 'tArr', 'tsArr'];
+  const keys = ['id', 'i2', 'i4', 'i8', 'i8n', 'num', 'numScaled', 'numBig', 'numArr', 'numBigArr', 'i8Arr', 'f4', 'f8', 'b', 't', 'vc', 'ch', 'by', 'j', 'jb', 'd', 'dDate', 'tm', 'ttz', 'ts', 'tsDate', 'tstz', 'iv', 'u', 'e', 'eArr', 'tArr', 'tsArr'];
   return keys.map((k) => {
     const v = r[k];
     if (v === undefined) return null;
