@@ -1,7 +1,7 @@
 // `npm start`: the local server. Routes and schedules of lib/app/functions.ts on the same handlers Lambda runs,
 // on PGlite in .data/pglite (or on DATABASE_URL when set), migrations applied on start.
-//   PORT (default 3000; 0 = any free port), DATA_DIR (default .data), DATABASE_URL, ADMIN_TOKEN,
-//   DEV_TIMERS=off to run the schedules only on demand (POST /_dev/jobs/<name>).
+//   PORT (default 3000; 0 = any free port), DATA_DIR (default .data), DATABASE_URL, ADMIN_TOKEN, VALIDATOR_HOTKEY,
+//   DEV_TIMERS=off to run the schedules only on demand (POST /_dev/jobs/<name>, with the admin token).
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalServer } from './server/app';
@@ -26,9 +26,11 @@ async function main(): Promise<void> {
   });
   log(`database: ${server.database}`);
   log(`admin token: from ${server.adminTokenSource}`);
+  log(`validator hotkey (miners sign for it): ${server.validatorHotkey}, from ${server.validatorHotkeySource}`);
+  if (server.dataDirWarning) log(`warning: ${server.dataDirWarning}`);
   log('routes:');
-  for (const r of server.routes) log(`  ${r.key.padEnd(24)} ${r.admin ? 'admin ' : '      '}${r.served ? r.handler : `(not served: ${r.handler} missing)`}`);
-  log('jobs (POST /_dev/jobs/<name> runs one now):');
+  for (const r of server.routes) log(`  ${r.key.padEnd(24)} ${r.admin ? 'admin ' : r.miner ? 'signed' : '      '} ${r.served ? r.handler : `(not served: ${r.handler} missing)`}`);
+  log('jobs (POST /_dev/jobs/<name> with the admin token runs one now):');
   for (const j of server.jobs) {
     log(`  ${j.name.padEnd(8)} every ${j.everyMs / 60_000} min  ${j.served ? j.handler : `(not served: ${j.handler} missing)`}`);
   }

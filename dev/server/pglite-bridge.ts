@@ -7,6 +7,11 @@
 // stays with the connection while its session is inside a transaction (ReadyForQuery status T or E) or between a
 // message batch and its Sync. A connection that closes mid-transaction is rolled back. (So a handler that waited
 // inside a transaction on a second connection would wait until its transaction timeout: PGlite has one session.)
+//
+// Loopback is not private: any local process (or a browser page, through a rebound name) can open a socket to
+// it. So a connection must give the password generated at start (random, in memory, handed to the handlers in
+// DATABASE_URL only). Cleartext password authentication: the bytes never leave the machine.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
@@ -20,10 +25,15 @@ const PROTOCOL_3 = 196608;
 export type PgliteBridge = { url: string; port: number; dataDir: string; close(): Promise<void> };
 
 type Turn = { owner: Conn | undefined; waiters: { conn: Conn; go: () => void }[] };
-type Conn = { id: number; socket: Socket; started: boolean; buffer: Buffer; queue: Promise<void>; inTurn: boolean };
+/** startup: before the StartupMessage; password: asked for it; ready: authenticated; refused: being closed. */
+type Conn = { id: number; socket: Socket; stage: 'startup' | 'password' | 'ready' | 'refused'; buffer: Buffer; queue: Promise<void>; inTurn: boolean };
+
+const USER = 'postgres';
 
 export async function startPgliteBridge(dataDir: string): Promise<PgliteBridge> {
-  mkdirSync(dirname(dataDir), { recursive: true });
+  mkdirSync(dirname(dataDir), { recursive: true, mode: 0o700 });
+  // URL-safe (base64url), so it goes into DATABASE_URL as is.
+  const password = randomBytes(24).toString('base64url');
   const { PGlite } = await import('@electric-sql/pglite');
   const db: PGlite = new PGlite(dataDir);
   await db.waitReady;
@@ -33,7 +43,7 @@ export async function startPgliteBridge(dataDir: string): Promise<PgliteBridge> 
 
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    const conn: Conn = { id: nextId++, socket, started: false, buffer: Buffer.alloc(0), queue: Promise.resolve(), inTurn: false };
+    const conn: Conn = { id: nextId++, socket, stage: 'startup', buffer: Buffer.alloc(0), queue: Promise.resolve(), inTurn: false };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       conn.buffer = Buffer.concat([conn.buffer, chunk]);
@@ -55,9 +65,9 @@ export async function startPgliteBridge(dataDir: string): Promise<PgliteBridge> 
   });
 
   async function pump(conn: Conn): Promise<void> {
-    if (!conn.started) {
-      if (!startup(conn)) return;
-    }
+    if (conn.stage === 'refused') return;
+    if (conn.stage === 'startup' && !startup(conn)) return;
+    if (conn.stage === 'password' && !authenticate(conn)) return;
     const frames = takeFrames(conn);
     if (frames.length === 0) return;
     if (frames.at(-1)!.type === 0x58 /* X: Terminate */) {
@@ -72,10 +82,11 @@ export async function startPgliteBridge(dataDir: string): Promise<PgliteBridge> 
     if (status === 'I') release(turn, conn); // idle, outside a transaction: others may go
   }
 
-  /** Handles the untyped first messages; true once the session is started. */
+  /** Handles the untyped first messages; true once the password was asked for. */
   function startup(conn: Conn): boolean {
-    while (!conn.started && conn.buffer.length >= 8) {
+    while (conn.stage === 'startup' && conn.buffer.length >= 8) {
       const len = conn.buffer.readInt32BE(0);
+      if (len < 8 || len > MAX_UNAUTHENTICATED_MESSAGE) return refuse(conn);
       if (conn.buffer.length < len) return false;
       const code = conn.buffer.readInt32BE(4);
       conn.buffer = conn.buffer.subarray(len);
@@ -85,14 +96,35 @@ export async function startPgliteBridge(dataDir: string): Promise<PgliteBridge> 
         conn.socket.end(); // a running WASM statement cannot be interrupted
         return false;
       } else if (code === PROTOCOL_3) {
-        conn.started = true;
-        conn.socket.write(startupReply(conn.id));
+        conn.stage = 'password';
+        conn.socket.write(message('R', int32(AUTH_CLEARTEXT_PASSWORD)));
       } else {
         conn.socket.destroy();
         return false;
       }
     }
-    return conn.started;
+    return conn.stage !== 'startup';
+  }
+
+  /** The PasswordMessage: true once it matched (the session is started); a wrong one ends the connection. */
+  function authenticate(conn: Conn): boolean {
+    if (conn.buffer.length >= 5 && conn.buffer.readInt32BE(1) > MAX_UNAUTHENTICATED_MESSAGE) return refuse(conn);
+    const [frame] = takeFrames(conn, 1);
+    if (!frame) return false;
+    const given = frame.type === 0x70 /* p */ ? frame.bytes.subarray(5, frame.bytes.length - 1) : Buffer.alloc(0);
+    if (!passwordMatches(given, password)) return refuse(conn, fatal('28P01', `password authentication failed for user "${USER}"`));
+    conn.stage = 'ready';
+    conn.socket.write(startupReply(conn.id));
+    return true;
+  }
+
+  /** Ends a connection that has not authenticated; nothing more it sends is read. */
+  function refuse(conn: Conn, last?: Buffer): false {
+    conn.stage = 'refused';
+    conn.buffer = Buffer.alloc(0);
+    if (last) conn.socket.end(last);
+    else conn.socket.end();
+    return false;
   }
 
   const port = await new Promise<number>((resolve, reject) => {
@@ -101,7 +133,7 @@ export async function startPgliteBridge(dataDir: string): Promise<PgliteBridge> 
   });
 
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
     close: async () => {
@@ -137,11 +169,11 @@ function release(turn: Turn, conn: Conn): void {
 
 type Frame = { type: number; bytes: Buffer };
 
-/** Complete typed messages at the head of the buffer (a partial one stays for the next chunk). */
-function takeFrames(conn: Conn): Frame[] {
+/** Complete typed messages at the head of the buffer, up to `max` (a partial one stays for the next chunk). */
+function takeFrames(conn: Conn, max = Infinity): Frame[] {
   const frames: Frame[] = [];
   let at = 0;
-  while (conn.buffer.length - at >= 5) {
+  while (frames.length < max && conn.buffer.length - at >= 5) {
     const len = conn.buffer.readInt32BE(at + 1);
     if (conn.buffer.length - at < 1 + len) break;
     frames.push({ type: conn.buffer[at]!, bytes: conn.buffer.subarray(at, at + 1 + len) });
@@ -181,6 +213,23 @@ function startupReply(id: number): Buffer {
   parts.push(message('K', Buffer.concat([int32(id), int32(0)])));
   parts.push(message('Z', Buffer.from('I')));
   return Buffer.concat(parts);
+}
+
+const AUTH_CLEARTEXT_PASSWORD = 3;
+/** Before authentication only small messages (startup parameters, the password) are buffered. */
+const MAX_UNAUTHENTICATED_MESSAGE = 10_000;
+
+/** Equal-length digests: the comparison takes the same time wherever (or whether) the password differs. */
+function passwordMatches(given: Buffer, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** An ErrorResponse of severity FATAL (the client reports it and closes). */
+function fatal(code: string, text: string): Buffer {
+  const field = (t: string, v: string) => Buffer.from(`${t}${v}\0`);
+  return message('E', Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', code), field('M', text), Buffer.from([0])]));
 }
 
 function message(type: string, body: Buffer): Buffer {

@@ -1,17 +1,18 @@
-// POST /geo/predictions (miner): the Dst prediction for an hour; a re-submission for the same hour replaces it.
+// POST /geo/predictions (miner, Epistula v2 signed): the Dst prediction for an hour, accepted while the hour has
+// not begun (its submission window, by the server's clock); a re-submission inside the window replaces it.
 import { z } from 'zod';
-import { created, fields, httpRoute, ok, registeredMiner, sharedDatabase } from '../../lib/api';
-import { submitGeoPrediction } from '../../lib/validator';
+import { created, fields, httpRoute, ok, sharedDatabase, trustSettings } from '../../lib/api';
+import { submitSignedGeoPrediction } from '../../lib/validator';
 
 const body = z.strictObject({
-  hotkey: fields.hotkey,
+  /** Optional, for older clients: must be the Epistula-Signed-By hotkey (the signer is the miner). */
+  hotkey: fields.hotkey.optional(),
   /** Start of the predicted hour, ISO 8601 with a time zone. */
   queryTime: fields.isoHour,
   value: fields.finite,
 });
 
-export const handler = httpRoute({ route: 'POST /geo/predictions', db: sharedDatabase, body, miner: true }, async ({ session, body, hotkey }) => {
-  const miner = await registeredMiner(session, hotkey);
-  const result = await submitGeoPrediction(session, { hotkey: miner.hotkey, uid: miner.uid, queryTime: body.queryTime, value: body.value });
+export const handler = httpRoute({ route: 'POST /geo/predictions', db: sharedDatabase, body, miner: true }, async ({ session, body, miner }) => {
+  const result = await submitSignedGeoPrediction(session, { ...miner, queryTime: body.queryTime, value: body.value }, trustSettings().windows);
   return result.replaced ? ok(result) : created(result);
 });

@@ -1,4 +1,5 @@
-// PUT /miners (admin): upserts metagraph slots; a uid whose hotkey changed deregisters the old hotkey.
+// PUT /miners (admin): upserts metagraph slots; a uid whose hotkey changed deregisters the old hotkey. Each
+// hotkey's public key is stored with it: signed miner requests are matched on it.
 import { z } from 'zod';
 import { fields, httpRoute, ok, sharedDatabase } from '../../lib/api';
 import { syncMetagraph, UID_COUNT } from '../../lib/validator';
@@ -9,14 +10,14 @@ const miner = z.strictObject({
   uid: fields.uid,
   hotkey: fields.hotkey,
   coldkey: optional(fields.hotkey),
-  ip: optional(z.string().min(1).max(64)),
+  ip: optional(fields.ipAddress),
   ipType: optional(z.number().int().min(0).max(255)),
   port: optional(z.number().int().min(0).max(65_535)),
   incentive: optional(fields.finite),
   stake: optional(fields.finite),
   trust: optional(fields.finite),
   vtrust: optional(fields.finite),
-  protocol: optional(z.number().int()),
+  protocol: optional(fields.int32),
 });
 
 const body = z.strictObject({

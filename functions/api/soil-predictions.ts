@@ -1,11 +1,13 @@
-// POST /soil/predictions (miner): one miner's 11x11 surface and rootzone grids for a region; a re-submission
-// replaces the earlier one. Grid cells: finite numbers, or null for "no data" (stored as NaN).
+// POST /soil/predictions (miner, Epistula v2 signed): one miner's 11x11 surface and rootzone grids for a region,
+// accepted until the region's closesAt (server clock); a re-submission replaces the earlier one. Grid cells:
+// finite numbers, or null for "no data" (stored as NaN).
 import { z } from 'zod';
-import { created, fields, httpRoute, ok, registeredMiner, sharedDatabase } from '../../lib/api';
-import { submitSoilPrediction } from '../../lib/validator';
+import { created, fields, httpRoute, ok, sharedDatabase, trustSettings } from '../../lib/api';
+import { submitSignedSoilPrediction } from '../../lib/validator';
 
 const body = z.strictObject({
-  hotkey: fields.hotkey,
+  /** Optional, for older clients: must be the Epistula-Signed-By hotkey (the signer is the miner). */
+  hotkey: fields.hotkey.optional(),
   regionId: z.number().int().positive(),
   surfaceSm: fields.grid,
   rootzoneSm: fields.grid,
@@ -13,11 +15,11 @@ const body = z.strictObject({
   uncertaintyRootzone: fields.grid.nullable().optional(),
   /** Echo of the region's; a different echo is refused. */
   sentinelBounds: z.tuple([fields.finite, fields.finite, fields.finite, fields.finite], { error: 'expected 4 finite numbers' }),
-  sentinelCrs: z.number().int().positive(),
+  sentinelCrs: fields.positiveInt32,
 });
 
-export const handler = httpRoute({ route: 'POST /soil/predictions', db: sharedDatabase, body, miner: true }, async ({ session, body, hotkey }) => {
-  const miner = await registeredMiner(session, hotkey);
-  const result = await submitSoilPrediction(session, { ...body, hotkey: miner.hotkey, uid: miner.uid });
+export const handler = httpRoute({ route: 'POST /soil/predictions', db: sharedDatabase, body, miner: true }, async ({ session, body, miner }) => {
+  const { hotkey: _claimed, ...prediction } = body;
+  const result = await submitSignedSoilPrediction(session, { ...miner, ...prediction }, trustSettings().windows);
   return result.replaced ? ok(result) : created(result);
 });

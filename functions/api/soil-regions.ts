@@ -1,4 +1,5 @@
 // POST /soil/regions (admin): stores the regions of a target time (bbox, sentinel echo, optional input raster).
+// `closesAt` (optional, default the target time, never later) ends the region's submission window.
 import { z } from 'zod';
 import { created, fields, httpRoute, sharedDatabase } from '../../lib/api';
 import { createRegions, MAX_REGIONS_PER_CALL, SOIL_REGION_STATUSES } from '../../lib/validator';
@@ -11,11 +12,16 @@ const region = z.strictObject({
   /** [minLon, minLat, maxLon, maxLat] */
   bbox: four,
   sentinelBounds: four,
-  sentinelCrs: z.number().int().positive(),
+  sentinelCrs: fields.positiveInt32,
   status: z.enum(SOIL_REGION_STATUSES).optional(),
   /** The input raster, base64. */
   inputRaster: z.base64({ error: 'expected base64 text' }).nullable().optional(),
-  arrayShape: z.array(z.number().int().positive()).min(1).max(4).nullable().optional(),
+  arrayShape: z.array(fields.positiveInt32).min(1).max(4).nullable().optional(),
+  /** Predictions are accepted while the server's clock is before this; default (and latest) the target time. */
+  closesAt: fields.isoDateTime.optional(),
+}).refine((r) => r.closesAt === undefined || r.closesAt.getTime() <= r.targetTime.getTime(), {
+  path: ['closesAt'],
+  error: 'must not be later than targetTime',
 });
 
 const body = z.strictObject({

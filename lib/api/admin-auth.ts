@@ -3,6 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ApiErrorCode, HttpError } from './http-error';
+import { configuredValue } from './linked-secret';
 
 export const ADMIN_TOKEN_ENV = 'ADMIN_TOKEN';
 /** A shorter token is treated as not configured: guessable secrets must not open the admin routes. */
@@ -16,20 +17,7 @@ type Env = Record<string, string | undefined>;
  * `AdminToken` linked to the admin routes (infra/secrets.ts). Read per request, so a rotated secret applies at once.
  */
 export async function configuredAdminToken(env: Env = process.env): Promise<string | undefined> {
-  const fromEnv = env[ADMIN_TOKEN_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return linkedAdminToken();
-}
-
-async function linkedAdminToken(): Promise<string | undefined> {
-  try {
-    const { Resource } = await import('sst/resource');
-    if (!('AdminToken' in Resource)) return undefined;
-    const value = (Resource as unknown as Record<string, { value?: unknown } | undefined>).AdminToken?.value;
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  } catch {
-    return undefined; // not deployed with SST links: not configured
-  }
+  return configuredValue(ADMIN_TOKEN_ENV, 'AdminToken', env);
 }
 
 /** Equal-length digests make the comparison independent of where (or whether) the token differs. */

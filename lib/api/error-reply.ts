@@ -17,8 +17,9 @@ import {
   TooManyConnectionsError,
   TransactionTimeoutError,
 } from '../db';
-import { NotFoundError, UnregisteredMinerError } from '../validator';
+import { NotFoundError, ReplayError, SubmissionWindowError, UnregisteredMinerError, UnregisteredSignerError } from '../validator';
 import { ApiErrorCode, HttpError } from './http-error';
+import { unauthorized } from './identity';
 import { errorReply, type Reply } from './reply';
 
 /** Seconds a client should wait before retrying a 503 (a pool frees up or a connection is re-opened quickly). */
@@ -66,6 +67,28 @@ const rules: Rule[] = [
     severity: 'info',
     map: (_err, id) => {
       const issue = { path: 'body.hotkey', message: 'not registered in the metagraph' };
+      return errorReply(422, ApiErrorCode.VALIDATION_FAILED, `${issue.path}: ${issue.message}`, id, { issues: [issue] });
+    },
+  },
+  {
+    // A valid signature by a key that holds no slot: not a miner of this subnet (the same answer as a bad signature's).
+    match: is(UnregisteredSignerError),
+    severity: 'info',
+    map: (_err, id) => fromHttpError(unauthorized('Epistula-Signed-By: not a registered miner hotkey'), id),
+  },
+  {
+    // The uuid of an accepted request, sent again by the same signer: a replay (or a retry of a request that was stored).
+    match: is(ReplayError),
+    severity: 'info',
+    map: (_err, id) => errorReply(409, ApiErrorCode.CONFLICT, 'Epistula-Uuid: already used by this signer (a replayed request); nothing was written', id),
+  },
+  {
+    // Outside the submission window by the server's clock: named by the field the window belongs to.
+    match: is(SubmissionWindowError),
+    severity: 'info',
+    map: (err, id) => {
+      const e = err as SubmissionWindowError;
+      const issue = { path: `body.${e.field}`, message: e.message };
       return errorReply(422, ApiErrorCode.VALIDATION_FAILED, `${issue.path}: ${issue.message}`, id, { issues: [issue] });
     },
   },

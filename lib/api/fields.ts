@@ -4,6 +4,7 @@
 // - query parameters are strings by nature: each is matched by a strict pattern before conversion;
 // - "no data" in a grid is JSON null, stored as NaN (the scoring treats NaN as a missing pixel).
 import { z } from 'zod';
+import { decodeSs58 } from '../validator';
 
 export const UID_MIN = 0;
 export const UID_MAX = 255;
@@ -19,11 +20,31 @@ export const uid = z
   .min(UID_MIN, { error: `uid must be between ${UID_MIN} and ${UID_MAX}` })
   .max(UID_MAX, { error: `uid must be between ${UID_MIN} and ${UID_MAX}` });
 
-/** ss58-like: base58 alphabet (no 0, O, I, l), 46..48 characters (a 32-byte key with a 1-2 byte prefix). */
-export const SS58_PATTERN = /^[1-9A-HJ-NP-Za-km-z]{46,48}$/;
+/** An ss58 address of a 32-byte key: base58, any network prefix, checksum verified. */
 export const hotkey = z
   .string({ error: (i) => (i.input === undefined ? 'required' : `expected an ss58 address string, got ${describe(i.input)}`) })
-  .regex(SS58_PATTERN, { error: 'expected an ss58 address (46-48 base58 characters)' });
+  .refine(isSs58, { error: 'expected an ss58 address (base58 of a network prefix, a 32-byte public key and a valid checksum)' });
+
+function isSs58(text: string): boolean {
+  try {
+    decodeSs58(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A column of type integer holds int32: the limit is in the schema so the 422 names the field, not the database. */
+export const INT32_MAX = 2_147_483_647;
+export const int32 = z
+  .number({ error: (i) => (i.input === undefined ? 'required' : `expected an integer, got ${describe(i.input)}`) })
+  .int({ error: 'must be an integer' })
+  .min(-INT32_MAX - 1, { error: `must be between ${-INT32_MAX - 1} and ${INT32_MAX}` })
+  .max(INT32_MAX, { error: `must be between ${-INT32_MAX - 1} and ${INT32_MAX}` });
+export const positiveInt32 = int32.min(1, { error: `must be between 1 and ${INT32_MAX}` });
+
+/** An IPv4 or IPv6 address (a miner's axon), nothing else: no host names, no control characters. */
+export const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
 
 /** An 11x11 grid, row-major, of finite numbers or null ("no data"); null becomes NaN for storage. */
 export const grid = z
@@ -33,10 +54,17 @@ export const grid = z
   .length(GRID_SIZE, { error: `grid must have exactly ${GRID_SIZE} rows` })
   .transform((rows) => rows.map((row) => row.map((v) => v ?? Number.NaN)));
 
+/** Dates the API takes lie in these years (the text formats allow 0000..9999; nothing here predates Unix time). */
+export const MIN_YEAR = 1970;
+export const MAX_YEAR = 9999;
+const inYears = (d: Date) => d.getUTCFullYear() >= MIN_YEAR && d.getUTCFullYear() <= MAX_YEAR;
+const YEARS_MESSAGE = `the year must be between ${MIN_YEAR} and ${MAX_YEAR} (UTC)`;
+
 /** An ISO 8601 date-time with an explicit offset (`Z` or `+hh:mm`), as a Date. */
 export const isoDateTime = z
   .iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with a time zone, e.g. 2024-05-01T13:00:00Z' })
-  .transform((s) => new Date(s));
+  .transform((s) => new Date(s))
+  .refine(inYears, { error: YEARS_MESSAGE });
 
 /** The start of an hour (minutes, seconds and milliseconds zero, in UTC; offsets are whole hours or not). */
 export const isoHour = isoDateTime.refine((d) => d.getTime() % HOUR_MS === 0, { error: 'must be the start of an hour (e.g. 2024-05-01T13:00:00Z)' });
@@ -50,7 +78,8 @@ export const sinceParam = z
   .refine((s) => z.iso.date().safeParse(s).success || z.iso.datetime({ offset: true }).safeParse(s).success, {
     error: 'expected an ISO date (2024-05-01) or date-time with a time zone (2024-05-01T13:00:00Z)',
   })
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s));
+  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s))
+  .refine(inYears, { error: YEARS_MESSAGE });
 
 /** A positive integer query parameter written in plain digits (no sign, exponent, "NaN", spaces). */
 export function intParam(min: number, max: number) {

@@ -7,8 +7,11 @@
 //        unknown field, NaN/Infinity (JSON numbers must be finite; strings are never coerced to numbers);
 //        also a domain rule the database decides (hotkey not registered, echo mismatch, a value it refused)
 //   404  a referenced record does not exist (unknown region)
-//   401  admin route without / with a wrong bearer token; 503 when no admin token is configured
-//   409  a constraint of the database refused the write
+//   401  admin route without / with a wrong bearer token; 503 when no admin token is configured;
+//        miner route whose Epistula v2 signature fails a check (the message names the header), whose signer is
+//        not a registered miner, or whose body `hotkey` is not the signer; 503 when VALIDATOR_HOTKEY is not set
+//   409  a constraint of the database refused the write; a miner request whose Epistula-Uuid was used before
+//   422  (also) a prediction outside its submission window, naming body.queryTime / body.regionId
 //   503  no database connection right now (pool exhausted, connection lost/refused, too many connections,
 //        conflicts left after retries), with Retry-After
 //   504  a database deadline passed (statement, lock, transaction, the invocation's own deadline)
@@ -19,8 +22,29 @@ export { ApiErrorCode, HttpError, badRequest, notFound, payloadTooLarge, unproce
 export { ok, created, toResult, REQUEST_ID_HEADER, type Reply, type ErrorBody } from './reply';
 export { replyForError, RETRY_AFTER_SECONDS } from './error-reply';
 export { requireAdmin, configuredAdminToken, tokensMatch, bearerToken, ADMIN_TOKEN_ENV, MIN_ADMIN_TOKEN_LENGTH } from './admin-auth';
-export { minerIdentity } from './identity';
+export { minerIdentity, checkClaimedHotkey, unauthorized, type SignedMiner } from './identity';
+export {
+  verifyEpistula,
+  signedText,
+  bodyDigest,
+  EpistulaError,
+  EPISTULA_HEADERS,
+  EPISTULA_HEADER_NAMES,
+  EPISTULA_VERSION,
+  type EpistulaHeader,
+  type VerifiedRequest,
+  type VerifyOptions,
+} from './epistula';
+export {
+  trustSettings,
+  validatorPublicKey,
+  TRUST_SETTINGS,
+  TrustConfigError,
+  VALIDATOR_HOTKEY_ENV,
+  VALIDATOR_HOTKEY_SECRET,
+  MAX_TIMESTAMP_TOLERANCE_MS,
+  type TrustSettings,
+} from './trust-config';
 export { validate, MAX_ISSUES } from './validate';
 export * as fields from './fields';
 export { sharedDatabase, closeSharedDatabase } from './database';
-export { registeredMiner } from './registered-miner';

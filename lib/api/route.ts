@@ -1,16 +1,17 @@
 // httpRoute: an API Gateway v2 handler from a route of the table (lib/app/functions.ts) and a function of the
-// validated request. Order of checks, each before any database work: admin token -> body size -> JSON ->
-// schema -> miner identity; then one session (withSession) for the handler. Every outcome is a JSON response
-// with the request id; errors are mapped in error-reply.ts.
+// validated request. Order of checks, each before any database work: admin token -> body size -> (miner
+// routes) Epistula signature over the raw bytes -> JSON -> schema -> (miner routes) a body `hotkey` equal to the
+// signer; then one session (withSession) for the handler. Every outcome is a JSON response with the request id;
+// errors are mapped in error-reply.ts.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { routeKeyOf, routes, type RouteSpec } from '../app/functions';
 import type { Database, Session } from '../db';
 import { beginInvocation, logger, withSession } from '../lambda';
 import { requireAdmin } from './admin-auth';
-import { readJsonBody, refuseBody } from './body';
+import { parseJsonBody, requestBody } from './body';
 import { replyForError } from './error-reply';
-import { minerIdentity } from './identity';
+import { checkClaimedHotkey, minerIdentity, type SignedMiner } from './identity';
 import { toResult, type Reply } from './reply';
 import { validate } from './validate';
 
@@ -23,7 +24,10 @@ export type RouteDefinition<B extends AnySchema | undefined, Q extends AnySchema
   body?: B;
   /** Query parameters (strings). Without a schema, any query parameter is refused. */
   query?: Q;
-  /** The request speaks for a miner: `hotkey` is decided by minerIdentity before the handler runs. */
+  /**
+   * The request speaks for a miner (the table's `miner` flag, repeated here for the handler's types): `miner` is
+   * decided by minerIdentity from the Epistula signature before the body is parsed.
+   */
   miner?: M;
 };
 
@@ -34,7 +38,8 @@ export type RouteRequest<B, Q, M extends boolean, S extends Record<string, unkno
   body: Out<B>;
   query: Out<Q>;
   requestId: string;
-  hotkey: M extends true ? string : undefined;
+  /** The verified signer and the request's uuid, timestamp and receive time (server clock). */
+  miner: M extends true ? SignedMiner : undefined;
 };
 
 export type RouteHandler<B, Q, M extends boolean, S extends Record<string, unknown>> = (req: RouteRequest<B, Q, M, S>) => Promise<Reply>;
@@ -56,6 +61,7 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
 ): HttpHandler {
   const spec = routeSpecOf(definition.route);
   const name = routeKeyOf(spec);
+  if ((spec.miner === true) !== (definition.miner === true)) throw new Error(`route "${name}": the table and the handler disagree on whether it is a miner route`);
   // Built once per container: the session wrapper receives the request already parsed and checked.
   type Checked = Omit<RouteRequest<B, Q, M, S>, 'context' | 'session'>;
   const run = withSession(definition.db, (req: Checked, context, session: Session<S>) => handler({ ...req, context, session } as RouteRequest<B, Q, M, S>), {
@@ -64,17 +70,19 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
   });
 
   return async (event, context) => {
+    // The server clock when the request arrived: signatures' timestamps and submission windows are judged on it.
+    const receivedAt = new Date();
     const requestId = event.requestContext?.requestId || context.awsRequestId;
     beginInvocation(context, requestId);
     let reply: Reply;
     try {
       if (spec.admin) await requireAdmin(event);
-      let body: unknown = undefined;
-      if (definition.body) body = validate(definition.body, readJsonBody(event, spec.maxBodyBytes), 'body');
-      else refuseBody(event, spec.maxBodyBytes);
+      const bytes = requestBody(event, spec.maxBodyBytes);
+      const miner = spec.miner === true ? await minerIdentity(event, bytes, receivedAt) : undefined;
+      const body = definition.body ? validate(definition.body, parseJsonBody(bytes), 'body') : undefined;
+      if (miner) checkClaimedHotkey(body, miner);
       const query = validate(definition.query ?? noQuery, event.queryStringParameters ?? {}, 'query');
-      const hotkey = definition.miner ? await minerIdentity(event, body) : undefined;
-      reply = await run({ event, body, query, requestId, hotkey } as Checked, context);
+      reply = await run({ event, body, query, requestId, miner } as Checked, context);
     } catch (err) {
       const mapped = replyForError(err, requestId);
       reply = mapped.reply;

@@ -15,6 +15,11 @@ export type RouteSpec = FunctionSpec & {
   readonly path: string;
   /** Admin routes require `Authorization: Bearer <admin token>`. */
   readonly admin: boolean;
+  /**
+   * Miner routes take Epistula v2 signed requests (lib/api/identity.ts); they are linked to the ValidatorHotkey
+   * secret (infra/api.ts) and refused with 503 without it.
+   */
+  readonly miner?: boolean;
   /** Largest accepted request body in bytes. */
   readonly maxBodyBytes: number;
 };
@@ -35,8 +40,8 @@ export const routes: readonly RouteSpec[] = [
   { ...api, method: 'PUT', path: '/miners', handler: 'functions/api/miners-sync.ts', admin: true, maxBodyBytes: 256 * KiB },
   { ...api, method: 'GET', path: '/miners', handler: 'functions/api/miners-list.ts', admin: false, maxBodyBytes: 0 },
   { ...api, method: 'POST', path: '/soil/regions', handler: 'functions/api/soil-regions.ts', admin: true, maxBodyBytes: 1024 * KiB },
-  { ...api, method: 'POST', path: '/soil/predictions', handler: 'functions/api/soil-predictions.ts', admin: false, maxBodyBytes: 64 * KiB },
-  { ...api, method: 'POST', path: '/geo/predictions', handler: 'functions/api/geo-predictions.ts', admin: false, maxBodyBytes: 4 * KiB },
+  { ...api, method: 'POST', path: '/soil/predictions', handler: 'functions/api/soil-predictions.ts', admin: false, miner: true, maxBodyBytes: 64 * KiB },
+  { ...api, method: 'POST', path: '/geo/predictions', handler: 'functions/api/geo-predictions.ts', admin: false, miner: true, maxBodyBytes: 4 * KiB },
   { ...api, method: 'POST', path: '/ground-truth/geo', handler: 'functions/api/ground-truth-geo.ts', admin: true, maxBodyBytes: 64 * KiB },
   { ...api, method: 'POST', path: '/ground-truth/soil', handler: 'functions/api/ground-truth-soil.ts', admin: true, maxBodyBytes: 256 * KiB },
   { ...api, method: 'GET', path: '/scores', handler: 'functions/api/scores.ts', admin: false, maxBodyBytes: 0 },

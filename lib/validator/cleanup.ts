@@ -6,6 +6,12 @@ import type { Sql } from './sql';
 export const CLEANUP_BATCH_MAX = 1000;
 
 /**
+ * How long an accepted request's uuid is kept: longer than any request carrying it can pass the timestamp check
+ * (twice the largest tolerance lib/api allows, MAX_TIMESTAMP_TOLERANCE_MS, measured from the receive time).
+ */
+export const NONCE_RETENTION_MINUTES = 10;
+
+/**
  * Retention defaults, in days.
  * - predictions 14: soil gives up 7 days after the target time and geo after 7 days; anything older is dead.
  * - history 30, score rows 30: weights look back 1-3 days; the rest is audit and the API's listing.
@@ -19,6 +25,8 @@ export const RETENTION_DAYS = {
   regions: 30,
   geoTruth: 30,
   weights: 30,
+  /** Request uuids (replay protection): NONCE_RETENTION_MINUTES, here in days. */
+  requestNonces: NONCE_RETENTION_MINUTES / (24 * 60),
 } as const;
 
 export type RetentionDays = { -readonly [K in keyof typeof RETENTION_DAYS]: number };
@@ -62,8 +70,14 @@ export const RETENTION_TARGETS: readonly RetentionTarget[] = [
     retention: 'weights',
     sql: batchDelete('weights', 'id', 'SELECT id FROM weights WHERE computed_at < $1 AND computed_at < (SELECT max(computed_at) FROM weights)'),
   },
+  {
+    // No single-column key: the batch's (signer, uuid) pairs are joined back on the primary key.
+    name: 'requestNonces',
+    retention: 'requestNonces',
+    sql: `DELETE FROM request_nonces n USING (SELECT signer_key, uuid FROM request_nonces WHERE received_at < $1 LIMIT $2) old
+          WHERE n.signer_key = old.signer_key AND n.uuid = old.uuid`,
+  },
 ];
-
 
 /** Deletes one batch of expired rows of one target; returns how many went. */
 export async function deleteExpiredBatch(q: Sql, target: RetentionTarget, cutoff: Date, limit: number): Promise<number> {

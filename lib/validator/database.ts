@@ -7,6 +7,7 @@ import {
   geoTruth,
   minerDeregistrations,
   miners,
+  requestNonces,
   scoreRows,
   soilHistory,
   soilPredictions,
@@ -28,6 +29,7 @@ export const tables = {
   geoHistory,
   geoTruth,
   weights,
+  requestNonces,
 };
 
 export type ValidatorSchema = typeof tables;

@@ -39,6 +39,43 @@ export class UnregisteredMinerError extends BadInputError {
 /** A prediction for a region or hour whose ground truth is already stored (a late answer could copy it). */
 export class SubmissionsClosedError extends BadInputError {}
 
+/**
+ * A prediction that arrived outside its submission window (server clock): a geo hour not yet open or already
+ * begun, a soil region past its closing time. `field` is what the window belongs to.
+ */
+export class SubmissionWindowError extends BadInputError {
+  constructor(
+    readonly field: 'queryTime' | 'regionId',
+    readonly window: { opensAt: Date | null; closesAt: Date },
+    readonly receivedAt: Date,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A signed submission whose signer's public key holds no slot of the metagraph. Nothing was written. */
+export class UnregisteredSignerError extends Error {
+  readonly code = 'UNREGISTERED_SIGNER' as const;
+  readonly retryable = false;
+
+  constructor() {
+    super('the signer is not a registered miner hotkey');
+    this.name = 'UnregisteredSignerError';
+  }
+}
+
+/** A signed submission whose uuid this signer already used within the replay window. Nothing was written. */
+export class ReplayError extends Error {
+  readonly code = 'REPLAY' as const;
+  readonly retryable = false;
+
+  constructor(readonly nonce: string) {
+    super(`request uuid ${nonce} was already used by this signer`);
+    this.name = 'ReplayError';
+  }
+}
+
 export function isNotFoundError(err: unknown): err is NotFoundError {
   return err instanceof NotFoundError;
 }

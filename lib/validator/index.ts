@@ -1,9 +1,19 @@
 // The public face of the validator's data access: schema, inputs, errors and the repositories.
 export * from './schema';
 export type * from './types';
-export { NotFoundError, UnregisteredMinerError, SubmissionsClosedError, isNotFoundError, BadInputError, type NotFoundEntity } from './errors';
+export {
+  NotFoundError,
+  UnregisteredMinerError,
+  SubmissionsClosedError,
+  SubmissionWindowError,
+  UnregisteredSignerError,
+  ReplayError,
+  isNotFoundError,
+  BadInputError,
+  type NotFoundEntity,
+} from './errors';
 export { createValidatorDatabase, tables, type ValidatorDatabase, type ValidatorSchema } from './database';
-export { counting, inTransaction, type AnySession, type AnyTransaction, type Executor, type Sql, type StatementTally } from './sql';
+export { counting, inTransaction, atomicStatement, type AnySession, type AnyTransaction, type Executor, type Sql, type StatementTally } from './sql';
 export { syncMetagraph, listMiners, minerByHotkey, type SyncMetagraphOptions } from './miners';
 export { purgeDeregistrations, PURGE_BATCH_MAX, type PurgeOptions, type PurgeSummary } from './deregistration';
 export {
@@ -40,4 +50,9 @@ export {
   type ScoredGeo,
   type GeoRetry,
 } from './geo-scoring';
-export { RETENTION_DAYS, RETENTION_TARGETS, CLEANUP_BATCH_MAX, deleteExpiredBatch, type RetentionDays, type RetentionTarget } from './cleanup';
+export { submitSignedGeoPrediction, type GeoSubmission } from './geo-submission';
+export { submitSignedSoilPrediction, type SoilSubmission } from './soil-submission';
+export type { SignedSubmission } from './submission';
+export { DEFAULT_SUBMISSION_WINDOWS, checkGeoWindow, geoWindow, nextGeoHour, type SubmissionWindows } from './windows';
+export { decodeSs58, encodeSs58, sameKey, keyHex, Ss58Error, PUBLIC_KEY_BYTES, BITTENSOR_SS58_PREFIX, type DecodedAddress } from './ss58';
+export { NONCE_RETENTION_MINUTES, RETENTION_DAYS, RETENTION_TARGETS, CLEANUP_BATCH_MAX, deleteExpiredBatch, type RetentionDays, type RetentionTarget } from './cleanup';

@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { purgeDeregistrations } from './deregistration';
 import { miners, UID_COUNT, type Miner } from './schema';
+import { decodeSs58, keyHex, Ss58Error } from './ss58';
 import { inTransaction, sessionOf, type Executor, type Sql } from './sql';
 import type { MinerInput, SyncMetagraphResult } from './types';
 import { checkBatch, checkFinite, checkInt, checkKey, checkOptional, checkUid, checkUnique, fail } from './validate';
@@ -19,25 +20,27 @@ export type SyncMetagraphOptions = {
  * trips the unique hotkey, whatever order the rows come in.
  */
 const DEREGISTER_SQL = `
-WITH input AS (SELECT * FROM unnest($1::int[], $2::text[]) AS i(uid, hotkey)),
+WITH input AS (SELECT uid, hotkey, decode(key, 'hex') AS public_key FROM unnest($1::int[], $2::text[], $4::text[]) AS i(uid, hotkey, key)),
 gone AS (
   DELETE FROM miners m USING input i
   WHERE (m.uid = i.uid AND m.hotkey <> i.hotkey) OR (m.hotkey = i.hotkey AND m.uid <> i.uid)
+     OR (m.public_key = i.public_key AND m.uid <> i.uid)
   RETURNING m.uid, m.hotkey)
 INSERT INTO miner_deregistrations (uid, old_hotkey, deregistered_at)
 SELECT uid, hotkey, COALESCE($3::timestamptz, now()) FROM gone
 RETURNING uid, old_hotkey`;
 
 const UPSERT_SQL = `
-INSERT INTO miners (uid, hotkey, coldkey, ip, ip_type, port, incentive, stake, trust, vtrust, protocol, last_updated)
-SELECT u.*, COALESCE($12::timestamptz, now())
+INSERT INTO miners (uid, hotkey, coldkey, ip, ip_type, port, incentive, stake, trust, vtrust, protocol, public_key, last_updated)
+SELECT u.uid, u.hotkey, u.coldkey, u.ip, u.ip_type, u.port, u.incentive, u.stake, u.trust, u.vtrust, u.protocol,
+       decode(u.key, 'hex'), COALESCE($13::timestamptz, now())
 FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[],
-            $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[])
-  AS u(uid, hotkey, coldkey, ip, ip_type, port, incentive, stake, trust, vtrust, protocol)
+            $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[], $12::text[])
+  AS u(uid, hotkey, coldkey, ip, ip_type, port, incentive, stake, trust, vtrust, protocol, key)
 ON CONFLICT (uid) DO UPDATE SET
   hotkey = excluded.hotkey, coldkey = excluded.coldkey, ip = excluded.ip, ip_type = excluded.ip_type,
   port = excluded.port, incentive = excluded.incentive, stake = excluded.stake, trust = excluded.trust,
-  vtrust = excluded.vtrust, protocol = excluded.protocol, last_updated = excluded.last_updated`;
+  vtrust = excluded.vtrust, protocol = excluded.protocol, public_key = excluded.public_key, last_updated = excluded.last_updated`;
 
 /**
  * Upserts up to 256 slots in one short transaction (two statements), then purges what the deregistered
@@ -53,12 +56,15 @@ export async function syncMetagraph(
   rows.forEach((r, i) => checkMiner(`miners[${i}]`, r));
   checkUnique('miners: uid', rows, (r) => r.uid);
   checkUnique('miners: hotkey', rows, (r) => r.hotkey);
+  // The public key of each hotkey: signed requests are matched on it. The same key under two prefixes is one account.
+  const keys = rows.map((r, i) => publicKeyOf(`miners[${i}].hotkey`, r.hotkey));
+  checkUnique('miners: hotkey public key', keys, (k) => k);
   if (rows.length === 0) return { upserted: 0, deregistered: [] };
 
   const now = options.now ?? null;
   const deregistered = await inTransaction(session, async (tx) => {
-    const gone = await tx.query<{ uid: number; old_hotkey: string }>(DEREGISTER_SQL, [rows.map((r) => r.uid), rows.map((r) => r.hotkey), now]);
-    await tx.query(UPSERT_SQL, [...minerColumns(rows), now]);
+    const gone = await tx.query<{ uid: number; old_hotkey: string }>(DEREGISTER_SQL, [rows.map((r) => r.uid), rows.map((r) => r.hotkey), now, keys]);
+    await tx.query(UPSERT_SQL, [...minerColumns(rows), keys, now]);
     return gone.rows.map((r) => ({ uid: r.uid, oldHotkey: r.old_hotkey }));
   });
 
@@ -84,6 +90,16 @@ export async function firstUnregistered(q: Sql, pairs: readonly { uid: number; h
     [pairs.map((p) => p.uid), pairs.map((p) => p.hotkey)],
   );
   return res.rows[0];
+}
+
+/** The hex public key of an ss58 hotkey; BadInputError when the text is not an ss58 address. */
+function publicKeyOf(name: string, hotkey: string): string {
+  try {
+    return keyHex(decodeSs58(hotkey).publicKey);
+  } catch (err) {
+    if (err instanceof Ss58Error) fail(`${name} must be an ss58 address (${err.message})`);
+    throw err;
+  }
 }
 
 function checkMiner(name: string, r: MinerInput): void {

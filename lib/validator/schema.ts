@@ -12,9 +12,11 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
+  uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
@@ -79,8 +81,33 @@ export const miners = pgTable(
     vtrust: doublePrecision('vtrust'),
     protocol: integer('protocol'),
     lastUpdated: tstz('last_updated').notNull().defaultNow(),
+    /**
+     * The hotkey's 32-byte sr25519 public key, decoded from the ss58 address at every sync: signed requests are
+     * matched on it (any network prefix names the same key). NULL only for rows synced before migration 0003,
+     * until the next sync rewrites them; such a slot cannot submit.
+     */
+    publicKey: bytea('public_key'),
   },
-  (t) => [uidCheck('miners', t.uid)],
+  (t) => [uidCheck('miners', t.uid), unique('miners_public_key_key').on(t.publicKey), check('miners_public_key_len', sql`octet_length(${t.publicKey}) = 32`)],
+);
+
+/**
+ * The Epistula-Uuid of every accepted signed request, per signer: a second request with the same uuid is a replay,
+ * refused whichever container receives it. Written in the same statement as the prediction it carried (a refused
+ * request leaves no row). Rows live RETENTION_DAYS.requestNonces (minutes): once a request's timestamp is past the
+ * tolerance it is refused on that alone, so its uuid need not be remembered.
+ */
+export const requestNonces = pgTable(
+  'request_nonces',
+  {
+    signerKey: bytea('signer_key').notNull(),
+    uuid: uuid('uuid').notNull(),
+    /** Epistula-Timestamp of the request. */
+    signedAt: tstz('signed_at').notNull(),
+    /** Server time the request arrived. */
+    receivedAt: tstz('received_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'request_nonces_pkey', columns: [t.signerKey, t.uuid] }), index('request_nonces_received_idx').on(t.receivedAt)],
 );
 
 /**
@@ -140,10 +167,13 @@ export const soilRegions = pgTable(
     status: text('status', { enum: SOIL_REGION_STATUSES }).notNull().default('pending'),
     inputRaster: bytea('input_raster'),
     arrayShape: integer('array_shape').array(),
+    /** Predictions are accepted while the server's clock is before this (at the latest the target time). */
+    closesAt: tstz('closes_at').notNull(),
     createdAt: createdAt(),
   },
   (t) => [
     oneOf('soil_regions_status_check', t.status, SOIL_REGION_STATUSES),
+    check('soil_regions_closes_at_check', sql`${t.closesAt} <= ${t.targetTime}`),
     arrayLen('soil_regions_sentinel_bounds_len', t.sentinelBounds, 4),
     index('soil_regions_target_time_idx').on(t.targetTime),
     index('soil_regions_pending_idx').on(t.targetTime).where(sql`${t.status} = 'pending'`),
@@ -173,6 +203,8 @@ export const soilPredictions = pgTable(
     retryCount: integer('retry_count').notNull().default(0),
     nextRetryTime: tstz('next_retry_time'),
     retryErrorMessage: text('retry_error_message'),
+    /** Server time the (latest) submission arrived; a re-submission updates it. */
+    receivedAt: tstz('received_at').notNull().defaultNow(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -262,6 +294,8 @@ export const geoPredictions = pgTable(
     status: text('status', { enum: GEO_PREDICTION_STATUSES }).notNull().default('pending'),
     retryCount: integer('retry_count').notNull().default(0),
     nextRetryTime: tstz('next_retry_time'),
+    /** Server time the (latest) submission arrived; a re-submission updates it. */
+    receivedAt: tstz('received_at').notNull().defaultNow(),
     createdAt: createdAt(),
     // $onUpdate covers drizzle update(); an upsert's SET must name updated_at itself.
     updatedAt: tstz('updated_at')
@@ -361,4 +395,5 @@ export type NewGeoHistory = typeof geoHistory.$inferInsert;
 export type GeoTruth = typeof geoTruth.$inferSelect;
 export type NewGeoTruth = typeof geoTruth.$inferInsert;
 export type Weights = typeof weights.$inferSelect;
+export type RequestNonce = typeof requestNonces.$inferSelect;
 export type NewWeights = typeof weights.$inferInsert;

@@ -1,23 +1,36 @@
 // Score rows: one per (task, target time), a 256-float vector indexed by uid (NaN = no score).
-import { and, desc, eq, gte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import { scoreRows, TASK_NAMES, UID_COUNT, type ScoreRow, type TaskName } from './schema';
 import { floats, toDate, valuesPlaceholders, type Executor, type Sql } from './sql';
 import type { ListScoresOptions, ScoreRowInput } from './types';
 import { checkBatch, checkDate, fail } from './validate';
 
-export const MAX_SCORES_LIMIT = 1000;
+/**
+ * Rows per listing. A row is 256 scores: at most ~6.6 KB of JSON (24 characters per double), so 200 rows stay
+ * under 1.4 MB whatever the values, far from Lambda's 6 MB response limit; older rows are read page by page
+ * (`before`, the last row of the previous page).
+ */
+export const MAX_SCORES_LIMIT = 200;
 /** Score rows per upsert statement (a day of geo hours plus soil times fits many times over). */
 export const MAX_SCORE_ROWS_PER_CALL = 500;
 
-/** Newest target times first. `since` bounds task_time (inclusive). */
+/**
+ * Newest target times first (ties by id, newest first). `since` bounds task_time (inclusive); `before` starts
+ * after a row of an earlier page (keyset pagination: stable while rows are added).
+ */
 export async function listScores(session: Executor, options: ListScoresOptions): Promise<ScoreRow[]> {
-  const { task, since, limit } = options;
+  const { task, since, limit, before } = options;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SCORES_LIMIT) fail(`limit must be an integer in 1..${MAX_SCORES_LIMIT}`);
   if (task !== undefined && !TASK_NAMES.includes(task)) fail(`task must be one of ${TASK_NAMES.join(', ')}`);
   if (since !== undefined) checkDate('since', since);
+  if (before !== undefined) {
+    checkDate('before.taskTime', before.taskTime);
+    if (!Number.isSafeInteger(before.id)) fail('before.id must be an integer');
+  }
   const where: SQL[] = [];
   if (task !== undefined) where.push(eq(scoreRows.taskName, task));
   if (since !== undefined) where.push(gte(scoreRows.taskTime, since));
+  if (before !== undefined) where.push(sql`(${scoreRows.taskTime}, ${scoreRows.id}) < (${before.taskTime}, ${before.id})`);
   return session.db
     .select()
     .from(scoreRows)

@@ -5,7 +5,7 @@ import { NotFoundError, SubmissionsClosedError, UnregisteredMinerError } from '.
 import { firstUnregistered } from './miners';
 import { soilPredictions, soilRegions, UID_COUNT, type SoilRegion } from './schema';
 import { floats, inTransaction, toDate, toNumber, type Executor } from './sql';
-import type { RegionInput, SoilPredictionInput, SoilTruthInput, SubmitResult } from './types';
+import type { RegionInput, SoilGridsInput, SoilPredictionInput, SoilTruthInput, SubmitResult } from './types';
 import { checkBatch, checkDate, checkFloats, checkInt, checkKey, checkUid, checkUnique, fail, flatGrid } from './validate';
 
 /** Regions per call: a day is 4 target times x 5 regions; room for backfills. */
@@ -28,6 +28,7 @@ export async function createRegions(session: Executor, regions: readonly RegionI
     status: r.status ?? 'pending',
     inputRaster: r.inputRaster ?? null,
     arrayShape: r.arrayShape ? [...r.arrayShape] : null,
+    closesAt: r.closesAt ?? r.targetTime,
   }));
   return inTransaction(session, (tx) => tx.db.insert(soilRegions).values(values).returning());
 }
@@ -142,6 +143,10 @@ function checkRegion(name: string, r: RegionInput): void {
     fail(`${name}.regionDate must be YYYY-MM-DD`);
   }
   checkDate(`${name}.targetTime`, r.targetTime);
+  if (r.closesAt !== undefined) {
+    checkDate(`${name}.closesAt`, r.closesAt);
+    if (r.closesAt.getTime() > r.targetTime.getTime()) fail(`${name}.closesAt must not be later than its targetTime`);
+  }
   checkFloats(`${name}.bbox`, r.bbox, 4);
   checkFloats(`${name}.sentinelBounds`, r.sentinelBounds, 4);
   checkInt(`${name}.sentinelCrs`, r.sentinelCrs);
@@ -158,13 +163,15 @@ function prepareSoilPrediction(name: string, p: SoilPredictionInput) {
   checkInt(`${name}.regionId`, p.regionId);
   checkUid(`${name}.uid`, p.uid);
   checkKey(`${name}.hotkey`, p.hotkey);
+  return { regionId: p.regionId, minerUid: p.uid, minerHotkey: p.hotkey, ...prepareSoilGrids(name, p) };
+}
+
+/** The grids and echo of a prediction, checked, as stored (grids flattened row-major; null when absent). */
+export function prepareSoilGrids(name: string, p: SoilGridsInput) {
   checkFloats(`${name}.sentinelBounds`, p.sentinelBounds, 4);
   checkInt(`${name}.sentinelCrs`, p.sentinelCrs);
   const optionalGrid = (field: string, g: unknown) => (g === undefined || g === null ? null : flatGrid(`${name}.${field}`, g));
   return {
-    regionId: p.regionId,
-    minerUid: p.uid,
-    minerHotkey: p.hotkey,
     surfaceSm: flatGrid(`${name}.surfaceSm`, p.surfaceSm),
     rootzoneSm: flatGrid(`${name}.rootzoneSm`, p.rootzoneSm),
     uncertaintySurface: optionalGrid('uncertaintySurface', p.uncertaintySurface),

@@ -29,6 +29,14 @@ export function inTransaction<T>(q: Executor, fn: (tx: AnyTransaction) => Promis
   return isTransaction(q) ? fn(q) : q.transaction(fn);
 }
 
+/**
+ * One statement as its own atomic unit: in the caller's transaction when given one, else a one-statement batch
+ * (a transaction on drivers that have them, one request on neon-http; one round trip once batches are pipelined).
+ */
+export async function atomicStatement<R>(q: Executor, text: string, params: readonly unknown[]): Promise<QueryResultOf<R>> {
+  return isTransaction(q) ? q.query<R>(text, params) : (await q.batch<R>([{ text, params: [...params] }]))[0]!;
+}
+
 /** A session, or undefined when the caller handed us its transaction (no new units may be opened then). */
 export function sessionOf(q: Executor): AnySession | undefined {
   return isTransaction(q) ? undefined : q;

@@ -33,15 +33,15 @@ export type RegionInput = {
   status?: (typeof SOIL_REGION_STATUSES)[number];
   inputRaster?: Uint8Array | null;
   arrayShape?: readonly number[] | null;
+  /** Predictions are accepted while the server's clock is before this; default (and latest) the target time. */
+  closesAt?: Date;
 };
 
 /** An 11x11 grid, row-major; NaN marks a missing pixel (JSON null must be mapped to NaN by the caller). */
 export type GridInput = readonly (readonly number[])[];
 
-export type SoilPredictionInput = {
-  regionId: number;
-  uid: number;
-  hotkey: string;
+/** What a soil prediction carries: its grids and the echo of its region's sentinel bounds and CRS. */
+export type SoilGridsInput = {
   surfaceSm: GridInput;
   rootzoneSm: GridInput;
   uncertaintySurface?: GridInput | null;
@@ -50,6 +50,8 @@ export type SoilPredictionInput = {
   sentinelBounds: readonly number[];
   sentinelCrs: number;
 };
+
+export type SoilPredictionInput = SoilGridsInput & { regionId: number; uid: number; hotkey: string };
 
 export type SoilTruthInput = { surface: GridInput; rootzone: GridInput };
 
@@ -71,7 +73,13 @@ export type ScoreRowInput = {
   createdAt?: Date;
 };
 
-export type ListScoresOptions = { task?: TaskName; since?: Date; limit: number };
+export type ListScoresOptions = {
+  task?: TaskName;
+  since?: Date;
+  limit: number;
+  /** The last row of the previous page: rows after it in the listing's order. */
+  before?: { taskTime: Date; id: number };
+};
 
 export type WeightsInput = {
   computedAt: Date;

@@ -3,21 +3,21 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { routeKeyOf, routes } from '../../lib/app/functions';
+import { devKeypair, type Keypair } from '../../dev/miner/keys';
 import type { HttpHandler } from './apigw';
 
 export const ADMIN = 'test-admin-token-0123456789abcdef';
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
-/** A distinct, well-formed ss58-like hotkey for each n (48 base58 characters starting with 5). */
+/** The keypair of test miner n (dev keyring: anyone can derive it, which is what tests need). */
+export const keypairFor = (n: number): Keypair => devKeypair(`test/${n}`);
+
+/** A distinct ss58 hotkey (Bittensor prefix 42) for each n, whose secret key the tests hold (keypairFor). */
 export function hotkeyFor(n: number): string {
-  let digits = '';
-  let v = n;
-  for (let i = 0; i < 8; i++) {
-    digits = BASE58[v % 58]! + digits;
-    v = Math.floor(v / 58);
-  }
-  return `5Test${'x'.repeat(35)}${digits}`;
+  return keypairFor(n).address;
 }
+
+/** The validator the tests' requests are signed for (VALIDATOR_HOTKEY of the handlers under test). */
+export const TEST_VALIDATOR = devKeypair('test/validator');
 
 /** An 11x11 grid of `value`, with null ("no data") at the cells listed. */
 export function grid(value: number, nullCells: [number, number][] = []): (number | null)[][] {
@@ -29,12 +29,14 @@ export function grid(value: number, nullCells: [number, number][] = []): (number
 export const SENTINEL_BOUNDS = [399960, 4090200, 509760, 4200000];
 export const SENTINEL_CRS = 32611;
 
-export function regionBody(targetTime = '2024-05-01T01:30:00Z') {
+/** A region body; its target time defaults to a day from now (open for predictions until then). */
+export function regionBody(targetTime = new Date(Date.now() + 86_400_000).toISOString(), closesAt?: string) {
   return {
     regions: [
       {
         regionDate: targetTime.slice(0, 10),
         targetTime,
+        ...(closesAt === undefined ? {} : { closesAt }),
         bbox: [-117.5, 37.1, -116.3, 38.0],
         sentinelBounds: SENTINEL_BOUNDS,
         sentinelCrs: SENTINEL_CRS,
@@ -45,9 +47,8 @@ export function regionBody(targetTime = '2024-05-01T01:30:00Z') {
   };
 }
 
-export function soilPredictionBody(hotkey: string, regionId: number, value = 0.25) {
+export function soilPredictionBody(regionId: number, value = 0.25) {
   return {
-    hotkey,
     regionId,
     surfaceSm: grid(value, [[0, 0]]),
     rootzoneSm: grid(value + 0.1),

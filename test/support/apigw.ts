@@ -4,6 +4,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { routeKeyOf, routes, type RouteSpec } from '../../lib/app/functions';
 import { apiGatewayEvent } from '../../dev/server/apigw-event';
 import { lambdaContext } from '../../dev/server/lambda-context';
+import type { Keypair } from '../../dev/miner/keys';
+import { epistulaHeaders, type SignOptions } from '../../dev/miner/sign';
+import { TEST_VALIDATOR } from './api-fixtures';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -20,6 +23,10 @@ export type RequestOptions = {
   token?: string;
   /** Remaining invocation time; default the route's timeout from the table. */
   remainingMs?: number;
+  /** Signs the request as this miner (Epistula v2 over the exact body bytes), for TEST_VALIDATOR by default. */
+  signer?: Keypair;
+  /** Overrides parts of the signature (a stale timestamp, a reused uuid, another recipient). */
+  sign?: Partial<SignOptions>;
 };
 
 export function routeSpec(key: string): RouteSpec {
@@ -40,6 +47,7 @@ export function httpEvent(key: string, options: RequestOptions = {}): APIGateway
     headers['content-type'] = options.contentType ?? 'application/json';
   }
   if (body) headers['content-length'] = String(body.length);
+  if (options.signer) Object.assign(headers, epistulaHeaders(options.signer, body ?? Buffer.alloc(0), { signedFor: TEST_VALIDATOR.address, ...options.sign }));
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   return apiGatewayEvent({ method: spec.method, rawPath: spec.path, rawQueryString: options.query, headers, body, routeKey: key });
 }

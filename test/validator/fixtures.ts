@@ -12,6 +12,7 @@ import {
   type SoilRegion,
   type ValidatorDatabase,
 } from '../../lib/validator';
+import { devMiner } from '../../dev/miner/keys';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/postgres';
 
 export const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -73,7 +74,8 @@ function harness(db: ValidatorDatabase, tdb: TestDatabase | undefined): Harness 
 
 // ---- seed data -------------------------------------------------------------------------------
 
-export const hotkeyOf = (uid: number, generation = 0) => `5Hot${generation}k${String(uid).padStart(3, '0')}`;
+/** The ss58 hotkey of a uid's miner (dev keyring; a new generation is a new hotkey at the same uid). */
+export const hotkeyOf = (uid: number, generation = 0) => devMiner(uid, generation).address;
 
 export const minerRows = (uids: Iterable<number>, generation = 0): MinerInput[] =>
   [...uids].map((uid) => ({ uid, hotkey: hotkeyOf(uid, generation), coldkey: `cold${uid}`, stake: uid * 10, trust: 0.5 }));
@@ -113,7 +115,7 @@ export function soilPrediction(region: { id: number }, uid: number, surface: num
 
 /** Row counts of every validator table. */
 export async function counts(s: AnySession): Promise<Record<string, number>> {
-  const tables = ['miners', 'miner_deregistrations', 'score_rows', 'soil_regions', 'soil_predictions', 'soil_truth', 'soil_history', 'geo_predictions', 'geo_history', 'geo_truth', 'weights'];
+  const tables = ['miners', 'miner_deregistrations', 'score_rows', 'soil_regions', 'soil_predictions', 'soil_truth', 'soil_history', 'geo_predictions', 'geo_history', 'geo_truth', 'weights', 'request_nonces'];
   const res = await s.query<Record<string, number>>(`SELECT ${tables.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`);
   return res.rows[0]!;
 }
