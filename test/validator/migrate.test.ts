@@ -34,7 +34,7 @@ describe('migrate on PostgreSQL', () => {
       expect(second).toEqual({ applied: [], alreadyApplied: MIGRATION_COUNT });
       expect((await appliedRows(tdb)).map((r) => r.hash)).toEqual(first.applied.map((m) => m.hash));
       const tables = await adminQuery<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'", [], tdb.name);
-      expect(tables[0]!.n).toBe(11);
+      expect(tables[0]!.n).toBe(12);
     } finally {
       await db.close();
     }

@@ -77,7 +77,7 @@ describe('deregistration', () => {
     // Prepare
     await h.session((s) => syncMetagraph(s, minerRows(range(4))));
     // Act: uid 3's hotkey now sits at uid 1; uid 3 gets a new one
-    const result = await h.session((s) => syncMetagraph(s, [{ uid: 1, hotkey: hotkeyOf(3) }, { uid: 3, hotkey: 'fresh' }]));
+    const result = await h.session((s) => syncMetagraph(s, [{ uid: 1, hotkey: hotkeyOf(3) }, { uid: 3, hotkey: hotkeyOf(3, 1) }]));
     // Assess
     expect(result.deregistered.sort((a, b) => a.uid - b.uid)).toEqual([
       { uid: 1, oldHotkey: hotkeyOf(1) },
@@ -88,7 +88,7 @@ describe('deregistration', () => {
       { uid: 0, hotkey: hotkeyOf(0) },
       { uid: 1, hotkey: hotkeyOf(3) },
       { uid: 2, hotkey: hotkeyOf(2) },
-      { uid: 3, hotkey: 'fresh' },
+      { uid: 3, hotkey: hotkeyOf(3, 1) },
     ]);
   });
 
@@ -105,7 +105,7 @@ describe('deregistration', () => {
       ),
     );
     // Act
-    await h.session((s) => syncMetagraph(s, [{ uid: 0, hotkey: 'new0' }], { now: new Date('2025-01-02T00:00:00Z') }));
+    await h.session((s) => syncMetagraph(s, [{ uid: 0, hotkey: hotkeyOf(0, 1) }], { now: new Date('2025-01-02T00:00:00Z') }));
     // Assess
     const rows = await h.session((s) => listScores(s, { limit: 10 }));
     expect(rows.map((r) => [r.taskTime.toISOString(), r.score[0], r.score[1]])).toEqual([
@@ -118,7 +118,7 @@ describe('deregistration', () => {
     // Prepare
     await h.session(seedScoredMiners);
     // Act 1: inside the caller's transaction no purge can run; the outbox keeps the work
-    await h.session((s) => s.transaction((tx) => syncMetagraph(tx, [{ uid: 2, hotkey: 'new2' }])));
+    await h.session((s) => s.transaction((tx) => syncMetagraph(tx, [{ uid: 2, hotkey: hotkeyOf(2, 1) }])));
     const pending = await h.session(counts);
     const leftovers = await h.session((s) => ownedBy(s, 2, hotkeyOf(2)));
     // Act 2: the cleanup step finishes it, in batches of one row

@@ -1,6 +1,6 @@
 // syncMetagraph: one batched upsert of up to 256 slots; bad input is refused before anything is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadInputError, listMiners, minerByHotkey, syncMetagraph } from '../../lib/validator';
+import { BadInputError, decodeSs58, encodeSs58, listMiners, minerByHotkey, syncMetagraph } from '../../lib/validator';
 import { captureLogger } from '../support/logger';
 import { counts, hotkeyOf, minerRows, pgHarness, range, type Harness } from './fixtures';
 
@@ -33,6 +33,8 @@ describe('syncMetagraph', () => {
     expect(miners.map((m) => m.uid)).toEqual(range(256));
     expect(miners[42]).toMatchObject({ uid: 42, hotkey: hotkeyOf(42), coldkey: 'cold42', stake: 5_042, ip: '10.0.0.1', port: null });
     expect(miners[42]!.lastUpdated).toBeInstanceOf(Date);
+    // Each slot's public key, decoded from its hotkey: what signed requests are matched on.
+    expect(Buffer.from(miners[42]!.publicKey!)).toEqual(Buffer.from(decodeSs58(hotkeyOf(42)).publicKey));
   });
 
   it('finds a miner by hotkey, or nothing', async () => {
@@ -46,11 +48,14 @@ describe('syncMetagraph', () => {
 
   it.each([
     ['more than 256 rows', () => minerRows(range(257))],
-    ['a duplicate uid', () => [...minerRows([1, 2]), { uid: 1, hotkey: 'other' }]],
-    ['a duplicate hotkey', () => [{ uid: 1, hotkey: 'same' }, { uid: 2, hotkey: 'same' }]],
+    ['a duplicate uid', () => [...minerRows([1, 2]), { uid: 1, hotkey: hotkeyOf(9) }]],
+    ['a duplicate hotkey', () => [{ uid: 1, hotkey: hotkeyOf(1) }, { uid: 2, hotkey: hotkeyOf(1) }]],
+    ['one key under two network prefixes', () => [{ uid: 1, hotkey: hotkeyOf(1) }, { uid: 2, hotkey: encodeSs58(decodeSs58(hotkeyOf(1)).publicKey, 0) }]],
     ['a uid out of range', () => minerRows([255, 256])],
     ['an empty hotkey', () => [{ uid: 3, hotkey: ' ' }]],
-    ['a non-finite stake', () => [{ uid: 3, hotkey: 'x', stake: Number.NaN }]],
+    ['a hotkey that is not an ss58 address', () => [{ uid: 3, hotkey: 'not-an-address' }]],
+    ['an ss58 address with a bad checksum', () => [{ uid: 3, hotkey: `${hotkeyOf(3).slice(0, -1)}${hotkeyOf(3).endsWith('a') ? 'b' : 'a'}` }]],
+    ['a non-finite stake', () => [{ uid: 3, hotkey: hotkeyOf(3), stake: Number.NaN }]],
   ])('refuses %s with BadInputError and writes nothing', async (_name, rows) => {
     // Prepare
     const before = await h.session((s) => listMiners(s));

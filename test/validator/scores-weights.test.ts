@@ -64,13 +64,28 @@ describe('listScores', () => {
   it('filters by task and since, newest first, up to the limit; refuses a bad limit', async () => {
     // Act
     const soil = await h.session((s) => listScores(s, { task: 'soil_moisture', limit: 2 }));
-    const sinceNoon = await h.session((s) => listScores(s, { since: new Date(T.getTime() + 12 * HOUR), limit: 1000 }));
+    const sinceNoon = await h.session((s) => listScores(s, { since: new Date(T.getTime() + 12 * HOUR), limit: 200 }));
     const bad = await h.session((s) => listScores(s, { limit: 0 })).catch((e: unknown) => e);
     // Assess
     expect(soil.map((r) => r.taskTime.toISOString())).toEqual(['2025-06-01T19:30:00.000Z', '2025-06-01T13:30:00.000Z']);
     expect(sinceNoon.every((r) => r.taskTime.getTime() >= T.getTime() + 12 * HOUR)).toBe(true);
     expect(sinceNoon.filter((r) => r.taskName === 'geomagnetic' && r.taskTime < new Date(T.getTime() + DAY))).toHaveLength(12);
     expect(bad).toBeInstanceOf(BadInputError);
+  });
+
+  it('pages through every row exactly once with `before`, in the listing order', async () => {
+    // Prepare
+    const all = await h.session((s) => listScores(s, { limit: 200 }));
+    // Act: pages of 7, each starting after the last row of the previous one
+    const paged: typeof all = [];
+    for (let page = await h.session((s) => listScores(s, { limit: 7 })); page.length > 0; ) {
+      paged.push(...page);
+      const last = page.at(-1)!;
+      page = await h.session((s) => listScores(s, { limit: 7, before: { taskTime: last.taskTime, id: last.id } }));
+    }
+    // Assess
+    expect(all.length).toBeGreaterThan(7);
+    expect(paged.map((r) => r.id)).toEqual(all.map((r) => r.id));
   });
 });
 
