@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { routeKeyOf, routes } from '../../lib/app/functions';
 import { devKeypair, type Keypair } from '../../dev/miner/keys';
+import { nextGeoHour } from '../../lib/validator';
 import type { HttpHandler } from './apigw';
 
 export const ADMIN = 'test-admin-token-0123456789abcdef';
@@ -18,6 +19,20 @@ export function hotkeyFor(n: number): string {
 
 /** The validator the tests' requests are signed for (VALIDATOR_HOTKEY of the handlers under test). */
 export const TEST_VALIDATOR = devKeypair('test/validator');
+
+/**
+ * The hour geo predictions are accepted for now (the next one to start), at least `marginMs` before it starts:
+ * closer to the boundary, waits for the next hour to begin, so a request is never judged across it.
+ */
+export async function openGeoHour(marginMs = 10_000): Promise<Date> {
+  let hour = nextGeoHour(new Date());
+  const left = hour.getTime() - Date.now();
+  if (left < marginMs) {
+    await new Promise((done) => setTimeout(done, left + 50));
+    hour = nextGeoHour(new Date());
+  }
+  return hour;
+}
 
 /** An 11x11 grid of `value`, with null ("no data") at the cells listed. */
 export function grid(value: number, nullCells: [number, number][] = []): (number | null)[][] {

@@ -25,7 +25,7 @@ describe('migration 0003 on a database with data', () => {
   let tdb: TestDatabase;
   let db: Database;
   let oldFolder: string;
-  const sql = <R>(text: string) => adminQuery<R>(text, [], tdb.name);
+  const sql = (text: string) => adminQuery(text, [], tdb.name);
 
   beforeAll(async () => {
     tdb = await createTestDatabase('migrate_0003');
