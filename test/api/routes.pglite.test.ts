@@ -1,7 +1,8 @@
 // Every route on the embedded database (PGlite in memory: no DATABASE_URL), migrated like the local server does.
-import { routesSuite } from './routes-suite';
+import { routesSuite, type SuiteDatabase } from './routes-suite';
+import { trustSuite } from './trust-suite';
 
-routesSuite('PGlite', async () => {
+async function open(): Promise<SuiteDatabase> {
   delete process.env.DATABASE_URL;
   delete process.env.DB_DRIVER;
   const { sharedDatabase, closeSharedDatabase } = await import('../../lib/api');
@@ -13,4 +14,7 @@ routesSuite('PGlite', async () => {
     sql: async <R>(text: string, params?: unknown[]) => (await db.session((s) => s.query<R>(text, params))).rows,
     close: closeSharedDatabase,
   };
-});
+}
+
+routesSuite('PGlite', open);
+trustSuite('PGlite', open);

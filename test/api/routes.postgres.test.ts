@@ -1,8 +1,9 @@
 // Every route on PostgreSQL: the handlers reach a fresh test database through DATABASE_URL, as in the cloud.
 import { adminQuery, createTestDatabase } from '../support/postgres';
-import { routesSuite } from './routes-suite';
+import { routesSuite, type SuiteDatabase } from './routes-suite';
+import { trustSuite } from './trust-suite';
 
-routesSuite('PostgreSQL', async () => {
+async function open(): Promise<SuiteDatabase> {
   const tdb = await createTestDatabase('api_routes');
   process.env.DATABASE_URL = tdb.url;
   process.env.DB_APPLICATION_NAME = tdb.applicationName;
@@ -16,4 +17,7 @@ routesSuite('PostgreSQL', async () => {
       await tdb.drop();
     },
   };
-});
+}
+
+routesSuite('PostgreSQL', open);
+trustSuite('PostgreSQL', open);
