@@ -1,16 +1,15 @@
-// 2,000 geo submissions, 32 in flight, through the real handler on PostgreSQL, while another connection terminates
-// our backends at random every few milliseconds. Every acknowledged (2xx) submission is stored exactly once and the
+// 2,000 signed geo submissions (for the open hour), 32 in flight, through the real handler on PostgreSQL, while
+// another connection terminates our backends at random every few milliseconds. Every acknowledged (2xx) submission is stored exactly once and the
 // stored value is the last acknowledged one (or a later submission whose commit landed but whose answer was lost);
 // every other answer is 503 with Retry-After; nothing is left idle in transaction.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, type HttpHandler } from '../support/apigw';
-import { ADMIN, hotkeyFor } from '../support/api-fixtures';
+import { ADMIN, hotkeyFor, keypairFor, openGeoHour, TEST_VALIDATOR } from '../support/api-fixtures';
 import { adminQuery, createTestDatabase, eventually, type TestDatabase } from '../support/postgres';
 
-const MINERS = 50;
-const HOURS = 5;
-const PER_KEY = 8; // 50 x 5 keys x 8 = 2,000 submissions
+const MINERS = 250;
+const PER_KEY = 8; // 250 miners x 1 open hour x 8 = 2,000 submissions
 const IN_FLIGHT = 32;
 const KILL_EVERY_MS = [2, 8] as const;
 
@@ -19,9 +18,7 @@ type Outcome = { key: number; seq: number; value: number; status: number; retryA
 let tdb: TestDatabase;
 let submit: HttpHandler;
 let close: () => Promise<void>;
-
-const hourOf = (h: number) => new Date(Date.UTC(2024, 4, 1, h)).toISOString();
-const keyOf = (uid: number, hour: number) => uid * HOURS + hour;
+let hour: string;
 
 beforeAll(async () => {
   tdb = await createTestDatabase('api_concurrent');
@@ -29,6 +26,7 @@ beforeAll(async () => {
     DATABASE_URL: tdb.url,
     DB_APPLICATION_NAME: tdb.applicationName,
     ADMIN_TOKEN: ADMIN,
+    VALIDATOR_HOTKEY: TEST_VALIDATOR.address,
     // One process stands in for many Lambda containers: a pool big enough that the queue is not the bottleneck.
     DB_POOL_MAX: '8',
   });
@@ -40,6 +38,8 @@ beforeAll(async () => {
   const miners = Array.from({ length: MINERS }, (_, uid) => ({ uid, hotkey: hotkeyFor(uid) }));
   expect((await invoke(sync, 'PUT /miners', { json: { miners }, token: ADMIN })).status).toBe(200);
   submit = (await import('../../functions/api/geo-predictions')).handler;
+  // The hour stays open for the whole run (it takes well under two minutes).
+  hour = (await openGeoHour(120_000)).toISOString();
 });
 
 afterAll(async () => {
@@ -80,18 +80,17 @@ function startTerminator(): { stop(): Promise<number> } {
 
 describe('concurrent submissions under backend terminations', () => {
   it('acknowledged means stored exactly once; everything else is 503 with Retry-After', async () => {
-    // Prepare: each key (miner, hour) gets its submissions one after the other, so "last acknowledged" is defined.
-    const keys = Array.from({ length: MINERS * HOURS }, (_, k) => k);
+    // Prepare: each key (a miner's prediction for the hour) gets its submissions one after the other, so "last
+    // acknowledged" is defined.
+    const keys = Array.from({ length: MINERS }, (_, k) => k);
     const outcomes: Outcome[] = [];
     let next = 0;
     const worker = async () => {
       while (next < keys.length) {
         const key = keys[next++]!;
-        const uid = Math.floor(key / HOURS);
-        const hour = key % HOURS;
         for (let seq = 0; seq < PER_KEY; seq++) {
           const value = key + seq / 10;
-          const res = await invoke(submit, 'POST /geo/predictions', { json: { hotkey: hotkeyFor(uid), queryTime: hourOf(hour), value } });
+          const res = await invoke(submit, 'POST /geo/predictions', { json: { queryTime: hour, value }, signer: keypairFor(key) });
           outcomes.push({ key, seq, value, status: res.status, retryAfter: res.headers['retry-after'] });
         }
       }
@@ -103,7 +102,7 @@ describe('concurrent submissions under backend terminations', () => {
     const terminated = await terminator.stop();
 
     // Assess: every answer is an acknowledgement or a 503 with Retry-After.
-    expect(outcomes).toHaveLength(MINERS * HOURS * PER_KEY);
+    expect(outcomes).toHaveLength(MINERS * PER_KEY);
     const statuses = new Map<number, number>();
     for (const o of outcomes) statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1);
     expect(Object.fromEntries([...statuses].filter(([s]) => s !== 200 && s !== 201 && s !== 503))).toEqual({});
@@ -111,14 +110,14 @@ describe('concurrent submissions under backend terminations', () => {
     expect(terminated).toBeGreaterThan(0);
 
     // Assess: one row per key, holding the last acknowledged value or a later one whose answer was lost.
-    const rows = await adminQuery<{ miner_uid: number; query_time: Date; predicted_value: number }>(
-      'SELECT miner_uid, query_time, predicted_value FROM geo_predictions',
+    const rows = await adminQuery<{ miner_uid: number; predicted_value: number }>(
+      'SELECT miner_uid, predicted_value FROM geo_predictions',
       [],
       tdb.name,
     );
     const stored = new Map<number, number[]>();
     for (const r of rows) {
-      const key = keyOf(r.miner_uid, r.query_time.getUTCHours());
+      const key = r.miner_uid;
       stored.set(key, [...(stored.get(key) ?? []), r.predicted_value]);
     }
     let lostAcks = 0;

@@ -3,18 +3,17 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, type HttpHandler } from '../support/apigw';
-import { ADMIN, hotkeyFor, loadRouteHandlers } from '../support/api-fixtures';
+import { ADMIN, hotkeyFor, keypairFor, loadRouteHandlers, openGeoHour, TEST_VALIDATOR } from '../support/api-fixtures';
 import { adminQuery, createTestDatabase, eventually, randomName, type TestDatabase } from '../support/postgres';
 
 let tdb: TestDatabase;
 let h: Record<string, HttpHandler>;
 let api: typeof import('../../lib/api');
 const miner = hotkeyFor(40);
-const predict = (hour: number, remainingMs?: number) =>
-  invoke(h['POST /geo/predictions']!, 'POST /geo/predictions', {
-    json: { hotkey: miner, queryTime: new Date(Date.UTC(2024, 4, 1, hour)).toISOString(), value: 1 },
-    remainingMs,
-  });
+let hour: Date;
+/** A signed prediction for the open hour (a re-submission replaces it). */
+const predict = (remainingMs?: number) =>
+  invoke(h['POST /geo/predictions']!, 'POST /geo/predictions', { json: { queryTime: hour.toISOString(), value: 1 }, signer: keypairFor(40), remainingMs });
 const geoRows = async () => (await adminQuery<{ n: number }>('SELECT count(*)::int AS n FROM geo_predictions', [], tdb.name))[0]!.n;
 
 /** Holds an ACCESS EXCLUSIVE lock on geo_predictions until release() (a long migration, a stuck admin). */
@@ -50,6 +49,7 @@ beforeAll(async () => {
     DATABASE_URL: tdb.url,
     DB_APPLICATION_NAME: tdb.applicationName,
     ADMIN_TOKEN: ADMIN,
+    VALIDATOR_HOTKEY: TEST_VALIDATOR.address,
     // One connection and a short queue: a second request finds the pool exhausted quickly.
     DB_POOL_MAX: '1',
     DB_ACQUIRE_TIMEOUT_MS: '300',
@@ -60,6 +60,7 @@ beforeAll(async () => {
   h = await loadRouteHandlers();
   const sync = await invoke(h['PUT /miners']!, 'PUT /miners', { json: { miners: [{ uid: 40, hotkey: miner }] }, token: ADMIN });
   expect(sync.status).toBe(200);
+  hour = await openGeoHour(60_000);
 });
 
 afterAll(async () => {
@@ -71,7 +72,7 @@ describe('database faults', () => {
   it('pool exhausted: 503 with Retry-After while the only connection waits on a lock; the waiting write then lands', async () => {
     // Prepare: the first request takes the only connection and blocks on the lock.
     const lock = await lockGeoPredictions();
-    const first = predict(1);
+    const first = predict();
     await waitingOnLock();
     // Act
     const second = await invoke(h['GET /miners']!, 'GET /miners');
@@ -90,7 +91,7 @@ describe('database faults', () => {
     const before = await geoRows();
     const lock = await lockGeoPredictions();
     // Act
-    const res = await predict(2, 1_500);
+    const res = await predict(1_500);
     await lock.release();
     // Assess
     expect(res.status).toBe(504);

@@ -1,19 +1,25 @@
-// Body handling before any database work: 413 by the route's limit, 400 for unreadable JSON, 422 for schema faults.
-import { afterAll, describe, expect, it } from 'vitest';
+// Body handling before any database work: 413 by the route's limit, then (a miner route) the signature over the
+// raw bytes, 400 for unreadable JSON, 422 for schema faults.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fields, httpRoute } from '../../lib/api';
 import { createDatabase } from '../../lib/db';
-import { invoke, routeSpec } from '../support/apigw';
+import { invoke as send, routeSpec, type HttpHandler, type RequestOptions } from '../support/apigw';
+import { keypairFor, TEST_VALIDATOR } from '../support/api-fixtures';
 
 const db = createDatabase();
+beforeAll(() => {
+  process.env.VALIDATOR_HOTKEY = TEST_VALIDATOR.address;
+});
 afterAll(() => db.close());
 
-const ROUTE = 'POST /geo/predictions'; // 4 KiB limit, not an admin route
+const ROUTE = 'POST /geo/predictions'; // 4 KiB limit, a miner route: every request here is signed
 let calls = 0;
-const handler = httpRoute({ route: ROUTE, db, body: z.strictObject({ value: fields.finite, hour: fields.isoHour.optional() }) }, async ({ body }) => {
+const handler = httpRoute({ route: ROUTE, db, miner: true, body: z.strictObject({ value: fields.finite, hour: fields.isoHour.optional() }) }, async ({ body }) => {
   calls++;
   return { status: 200, body: { value: body.value, hour: body.hour } };
 });
+const invoke = (h: HttpHandler, key: string, options: RequestOptions) => send(h, key, { signer: keypairFor(1), ...options });
 
 describe('request body', () => {
   it('accepts a valid body (plain and base64-encoded as API Gateway sends binary)', async () => {
@@ -27,12 +33,12 @@ describe('request body', () => {
     expect(base64.json.value).toBe(2);
   });
 
-  it('413 above the route limit, with a message, and the handler never runs', async () => {
+  it('413 above the route limit, with a message, and the handler never runs (before any signature work)', async () => {
     // Prepare
     const limit = routeSpec(ROUTE).maxBodyBytes;
     const before = calls;
     // Act
-    const res = await invoke(handler, ROUTE, { body: JSON.stringify({ value: 1, pad: 'x'.repeat(limit) }) });
+    const res = await send(handler, ROUTE, { body: JSON.stringify({ value: 1, pad: 'x'.repeat(limit) }) });
     // Assess
     expect(res.status).toBe(413);
     expect(res.json.error.message).toContain(String(limit));
@@ -70,12 +76,17 @@ describe('request body', () => {
     expect(res.json.error.issues[0].path).toBe(path);
   });
 
+  it('an unsigned body is refused before it is parsed: 401, not 400 or 422', async () => {
+    const res = await send(handler, ROUTE, { body: '{"value": 1,' });
+    expect(res.status).toBe(401);
+  });
+
   it('a GET route refuses any body (its limit is 0 bytes) and unknown query parameters', async () => {
     // Prepare
     const get = httpRoute({ route: 'GET /miners', db }, async () => ({ status: 200, body: [] }));
     // Act
-    const withBody = await invoke(get, 'GET /miners', { body: '{}' });
-    const withQuery = await invoke(get, 'GET /miners', { query: 'x=1' });
+    const withBody = await send(get, 'GET /miners', { body: '{}' });
+    const withQuery = await send(get, 'GET /miners', { query: 'x=1' });
     // Assess
     expect(withBody.status).toBe(413);
     expect(withQuery.status).toBe(422);

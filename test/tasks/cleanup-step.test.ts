@@ -17,8 +17,8 @@ async function seedAges(s: AnySession): Promise<void> {
     const q = (text: string, params: unknown[] = []) => tx.query(text, params);
     // regions: 2 old (with 256 predictions and truth each), 1 fresh (10 fresh + 10 stale predictions)
     await q(
-      `INSERT INTO soil_regions (region_date, target_time, bbox, sentinel_bounds, sentinel_crs)
-       SELECT '2025-01-01', t, '[0,0,1,1]', '{0,0,1,1}', 4326 FROM unnest($1::timestamptz[]) t`,
+      `INSERT INTO soil_regions (region_date, target_time, closes_at, bbox, sentinel_bounds, sentinel_crs)
+       SELECT '2025-01-01', t, t, '[0,0,1,1]', '{0,0,1,1}', 4326 FROM unnest($1::timestamptz[]) t`,
       [[OLD, new Date(OLD.getTime() + 6 * 3_600_000), FRESH]],
     );
     const ids = (await q('SELECT id FROM soil_regions ORDER BY target_time')).rows.map((r) => r.id);
@@ -61,6 +61,13 @@ async function seedAges(s: AnySession): Promise<void> {
        SELECT 'geomagnetic', g, to_timestamp(g), array_fill(0::float8, ARRAY[256]), CASE WHEN g < 1200 THEN $1::timestamptz ELSE $2::timestamptz END FROM generate_series(0, 1204) g`,
       [OLD, FRESH],
     );
+    // request uuids: 1200 received 20 minutes ago (past their 10 minutes), 5 a minute ago
+    await q(
+      `INSERT INTO request_nonces (signer_key, uuid, signed_at, received_at)
+       SELECT decode(md5(g::text) || md5(g::text), 'hex'), gen_random_uuid(), t, t
+       FROM generate_series(0, 1204) g, LATERAL (SELECT CASE WHEN g < 1200 THEN $1::timestamptz - interval '20 minutes' ELSE $1::timestamptz - interval '1 minute' END AS t) x`,
+      [NOW],
+    );
     await q(
       `INSERT INTO weights (computed_at, window_start, window_end, weights, inputs)
        SELECT $1::timestamptz - g * interval '1 day', $1::timestamptz - g * interval '1 day', $1::timestamptz - g * interval '1 day', array_fill(0::float8, ARRAY[256]), '{}' FROM generate_series(0, 2) g`,
@@ -96,10 +103,11 @@ describe('cleanup step', () => {
       scoreRows: 1200,
       geoTruth: 50,
       weights: 2,
+      requestNonces: 1200,
     });
     expect(summary.largestBatch).toBe(1000);
-    // 1000-row batches: history 3 + 2, score rows 2; the small targets 1 each (7)
-    expect(summary.chunks).toBe(14);
+    // 1000-row batches: history 3 + 2, score rows 2, request uuids 2; the small targets 1 each (7)
+    expect(summary.chunks).toBe(16);
     expect(summary.stoppedBy).toBe('done');
     const after = await h.session(counts);
     expect(after).toEqual({
@@ -113,6 +121,7 @@ describe('cleanup step', () => {
       geo_truth: 10,
       score_rows: 5,
       weights: 1,
+      request_nonces: 5,
     });
     const kept = await h.session((s) => s.query<{ computed_at: Date }>('SELECT computed_at FROM weights'));
     expect(kept.rows[0]!.computed_at).toEqual(OLD); // the latest vector, however old

@@ -75,8 +75,9 @@ beforeAll(async () => {
     s.transaction(async (tx) => {
       const q = (text: string) => tx.query(text, text.includes('$1') ? [NOW] : []);
       // 2000 regions every 30 minutes from 3.5 days before NOW: the first 25 are due; 10 predictions each
-      await q(`INSERT INTO soil_regions (region_date, target_time, bbox, sentinel_bounds, sentinel_crs)
-               SELECT '2025-05-28', $1::timestamptz - interval '84 hours' + g * interval '30 minutes', '[0,0,1,1]', '{0,0,1,1}', 4326 FROM generate_series(0, 1999) g`);
+      await q(`INSERT INTO soil_regions (region_date, target_time, closes_at, bbox, sentinel_bounds, sentinel_crs)
+               SELECT '2025-05-28', t, t, '[0,0,1,1]', '{0,0,1,1}', 4326
+               FROM generate_series(0, 1999) g, LATERAL (SELECT $1::timestamptz - interval '84 hours' + g * interval '30 minutes' AS t) x`);
       await q(`INSERT INTO soil_predictions (region_id, miner_uid, miner_hotkey, target_time, surface_sm, rootzone_sm, sentinel_bounds, sentinel_crs, created_at)
                SELECT r.id, u, 'hk' || u, r.target_time, ${GRID}, ${GRID}, '{0,0,1,1}', 4326, $1::timestamptz - (r.id % 200) * interval '1 hour'
                FROM soil_regions r, generate_series(0, 9) u`);
