@@ -19,10 +19,11 @@ const region = z.strictObject({
   arrayShape: z.array(fields.positiveInt32).min(1).max(4).nullable().optional(),
   /** Predictions are accepted while the server's clock is before this; default (and latest) the target time. */
   closesAt: fields.isoDateTime.optional(),
-}).refine((r) => r.closesAt === undefined || r.closesAt.getTime() <= r.targetTime.getTime(), {
-  path: ['closesAt'],
-  error: 'must not be later than targetTime',
-});
+}).refine(
+  // zod runs an object's refinement even when a field failed (the field then holds the raw input): guard the types.
+  (r) => !(r.closesAt instanceof Date && r.targetTime instanceof Date) || r.closesAt.getTime() <= r.targetTime.getTime(),
+  { path: ['closesAt'], error: 'must not be later than targetTime' },
+);
 
 const body = z.strictObject({
   regions: z.array(region).min(1, { error: 'at least one region' }).max(MAX_REGIONS_PER_CALL, { error: `at most ${MAX_REGIONS_PER_CALL} regions per call` }),

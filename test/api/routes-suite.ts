@@ -4,11 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, type HttpHandler } from '../support/apigw';
 import { ADMIN, hotkeyFor, keypairFor, loadRouteHandlers, openGeoHour, regionBody, soilPredictionBody, TEST_VALIDATOR } from '../support/api-fixtures';
 
-export type SuiteDatabase = {
-  /** Rows of a statement, run outside the handlers (to check what they stored). */
-  sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
-  close(): Promise<void>;
-};
+import type { SuiteDatabase } from './suite-databases';
 
 export function routesSuite(name: string, open: () => Promise<SuiteDatabase>): void {
   describe(`routes on ${name}`, () => {

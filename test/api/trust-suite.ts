@@ -5,7 +5,7 @@ import { encodeSs58 } from '../../lib/validator';
 import { devKeypair } from '../../dev/miner/keys';
 import { invoke, type HttpHandler, type RequestOptions } from '../support/apigw';
 import { ADMIN, hotkeyFor, keypairFor, loadRouteHandlers, openGeoHour, TEST_VALIDATOR } from '../support/api-fixtures';
-import type { SuiteDatabase } from './routes-suite';
+import type { SuiteDatabase } from './suite-databases';
 
 export function trustSuite(name: string, open: () => Promise<SuiteDatabase>): void {
   describe(`signed miner requests on ${name}`, () => {
