@@ -13,6 +13,11 @@ declare module 'sst' {
       type: 'sst.sst.Secret';
       value: string;
     };
+    /** Linked to miner routes only: the ss58 hotkey miners sign their requests for. */
+    ValidatorHotkey: {
+      type: 'sst.sst.Secret';
+      value: string;
+    };
     Api: {
       type: 'sst.aws.ApiGatewayV2';
       url: string;

@@ -3,7 +3,7 @@
 // handler as MAX_BODY_BYTES and is enforced there (413 above it).
 import { apiThrottle, logicalNameOf, routeEnvFor, routeKeyOf, routes } from '../lib/app/functions';
 import { functionArgs } from './database';
-import { adminToken } from './secrets';
+import { adminToken, validatorHotkey } from './secrets';
 
 export const api = new sst.aws.ApiGatewayV2('Api', {
   transform: {
@@ -20,7 +20,7 @@ for (const route of routes) {
   api.route(
     routeKeyOf(route),
     functionArgs(route, {
-      link: route.admin ? [adminToken] : [],
+      link: [...(route.admin ? [adminToken] : []), ...(route.miner ? [validatorHotkey] : [])],
       environment: routeEnvFor(route),
     }),
     { name: logicalNameOf(route) },

@@ -51,6 +51,7 @@ if (!existsSync(path.join(platform, 'config.d.ts'))) {
 // The program reads these at load time: the target, and secret values (`sst secret set`).
 process.env.DB_TARGET = target;
 process.env.SST_SECRET_AdminToken = 'eval-admin-token';
+process.env.SST_SECRET_ValidatorHotkey = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 process.env.SST_SECRET_DatabaseUrl = 'postgresql://u:p@ep-eval-1-pooler.us-east-2.aws.neon.tech/db?sslmode=require';
 process.env.SST_AWS_REGION = 'us-east-1';
 
@@ -219,6 +220,7 @@ for (const spec of allFunctions) {
   if (route) {
     expect(env.MAX_BODY_BYTES === routeEnvFor(route).MAX_BODY_BYTES, `${handler}: MAX_BODY_BYTES=${env.MAX_BODY_BYTES}`);
     expect('AdminToken' in buildCall.links === route.admin, `${handler}: AdminToken linked=${'AdminToken' in buildCall.links}, admin=${route.admin}`);
+    expect('ValidatorHotkey' in buildCall.links === (route.miner === true), `${handler}: ValidatorHotkey linked=${'ValidatorHotkey' in buildCall.links}, miner=${route.miner === true}`);
   }
   const inVpc = Boolean(fn.inputs.vpcConfig?.subnetIds?.length);
   if (target === 'neon') {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpTransport, MinerClient } from '../../dev/miner/client';
+import { devMiner } from '../../dev/miner/keys';
 import { keypairFor, openGeoHour } from '../support/api-fixtures';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/postgres';
 
@@ -39,6 +40,18 @@ async function startServer(env: Record<string, string>): Promise<Running> {
     void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
   });
   return { child, url, output: () => out, exited };
+}
+
+/** Runs `tsx dev/miner/cli.ts <args>` and resolves with its stdout (rejects on a non-zero exit). */
+function cli(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'dev/miner/cli.ts', ...args], { cwd: process.cwd(), env: { ...process.env, VALIDATOR_HOTKEY: '', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`miner exited with ${code}: ${out}${err}`))));
+  });
 }
 
 async function stop(server: Running): Promise<number | null> {
@@ -148,6 +161,21 @@ describe('local server on PGlite in a data folder', () => {
     expect(unsigned.status).toBe(401);
   });
 
+  it('`npm run miner -- submit geo` signs for the hotkey the server keeps in its data folder', async () => {
+    // Prepare: register dev miner uid 5 (the key `npm run miner -- address --uid 5` prints)
+    const address = await cli(['address', '--uid', '5'], {});
+    const put = await fetch(`${server.url}/miners`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ miners: [{ uid: 77, hotkey }, { uid: 5, hotkey: address.trim() }] }),
+    });
+    expect(put.status).toBe(200);
+    // Act
+    const out = await cli(['submit', 'geo', '--uid', '5', '--value', '0.5'], { DATA_DIR: dataDir, MINER_URL: server.url });
+    // Assess
+    expect(out).toMatch(/^201 \{"id":\d+,"replaced":false\}/);
+  });
+
   it('POST /_dev/jobs/<name> needs the admin token, then runs the job', async () => {
     const run = (auth?: string) => fetch(`${server.url}/_dev/jobs/geo`, { method: 'POST', headers: auth ? { authorization: `Bearer ${auth}` } : {} });
     const anonymous = await run();
@@ -173,7 +201,7 @@ describe('local server on PGlite in a data folder', () => {
     expect(code).toBe(0);
     expect(server.output()).toContain('up to date');
     expect(server.output()).toContain(`validator hotkey (miners sign for it): ${validator}`);
-    expect(miners.body.miners.map((m: { hotkey: string }) => m.hotkey)).toEqual([hotkey]);
+    expect(miners.body.miners.map((m: { hotkey: string }) => m.hotkey)).toEqual([devMiner(5).address, hotkey]);
   });
 });
 
