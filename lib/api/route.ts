@@ -19,8 +19,11 @@ type AnySchema = z.ZodType;
 type Out<T> = T extends AnySchema ? z.output<T> : undefined;
 
 export type RouteDefinition<B extends AnySchema | undefined, Q extends AnySchema | undefined, M extends boolean> = {
-  /** The route key of the table, e.g. 'PUT /miners': admin flag and body limit come from there. */
-  route: string;
+  /**
+   * The route key of the table, e.g. 'PUT /miners': admin and miner flags and the body limit come from there.
+   * (A spec object serves a route outside the table: the benchmark's replica of an older handler.)
+   */
+  route: string | RouteSpec;
   body?: B;
   /** Query parameters (strings). Without a schema, any query parameter is refused. */
   query?: Q;
@@ -59,7 +62,7 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
   definition: RouteDefinition<B, Q, M> & { db: Database<S> | (() => Database<S>) },
   handler: RouteHandler<B, Q, M, S>,
 ): HttpHandler {
-  const spec = routeSpecOf(definition.route);
+  const spec = typeof definition.route === 'string' ? routeSpecOf(definition.route) : definition.route;
   const name = routeKeyOf(spec);
   if ((spec.miner === true) !== (definition.miner === true)) throw new Error(`route "${name}": the table and the handler disagree on whether it is a miner route`);
   // Built once per container: the session wrapper receives the request already parsed and checked.
