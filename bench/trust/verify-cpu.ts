@@ -13,7 +13,7 @@ const validator = devKeypair('bench/validator');
 
 function cpuPerVerify(body: Buffer, wrapBytes: boolean, iterations: number): number[] {
   const headers = epistulaHeaders(devMiner(1), body, { signedFor: validator.address, wrapBytes });
-  const o = { validatorKey: validator.publicKey, toleranceMs: 300_000, now: Number(headers['epistula-timestamp']) };
+  const o = { validatorKeys: [validator.publicKey], toleranceMs: 300_000, now: Number(headers['epistula-timestamp']) };
   for (let i = 0; i < 50; i++) verifyEpistula(headers, body, o);
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) {

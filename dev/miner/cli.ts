@@ -49,7 +49,8 @@ const num = (name: string, raw: string | undefined): number => {
 
 function validatorHotkey(): string {
   if (values.validator) return values.validator;
-  if (process.env.VALIDATOR_HOTKEY) return process.env.VALIDATOR_HOTKEY;
+  // During a rotation the variable lists the new hotkey first.
+  if (process.env.VALIDATOR_HOTKEY) return process.env.VALIDATOR_HOTKEY.split(',')[0]!.trim();
   const file = join(process.env.DATA_DIR || '.data', VALIDATOR_HOTKEY_FILE);
   try {
     return readFileSync(file, 'utf8').trim();

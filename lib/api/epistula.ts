@@ -51,8 +51,8 @@ export class EpistulaError extends Error {
 }
 
 export type VerifyOptions = {
-  /** This validator's public key (Epistula-Signed-For must name it). */
-  validatorKey: Uint8Array;
+  /** This validator's public key(s): Epistula-Signed-For must name one (two only while its hotkey is rotated). */
+  validatorKeys: readonly Uint8Array[];
   /** Largest |timestamp - now|, ms. */
   toleranceMs: number;
   /** The server clock, epoch ms. */
@@ -114,7 +114,8 @@ export function verifyEpistula(headers: Readonly<Record<string, string | undefin
   const signer = h('signedBy');
   const signerKey = addressKey(signer, 'signedBy');
   const signedFor = h('signedFor');
-  if (!sameKey(addressKey(signedFor, 'signedFor'), o.validatorKey)) throw new EpistulaError('signedFor', "is not this validator's hotkey");
+  const recipient = addressKey(signedFor, 'signedFor');
+  if (!o.validatorKeys.some((k) => sameKey(recipient, k))) throw new EpistulaError('signedFor', "is not this validator's hotkey");
 
   const signatureHex = h('signature');
   if (!SIGNATURE_RE.test(signatureHex)) throw new EpistulaError('signature', 'must be 0x followed by 128 hex digits (a 64-byte sr25519 signature)');

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeSs58, sameKey, Ss58Error, type SignedSubmission } from '../validator';
 import { EpistulaError, verifyEpistula } from './epistula';
 import { ApiErrorCode, HttpError } from './http-error';
-import { trustSettings, validatorPublicKey } from './trust-config';
+import { trustSettings, validatorPublicKeys } from './trust-config';
 
 /** A verified miner request: what the submission repositories take, and the signer's address as sent. */
 export type SignedMiner = SignedSubmission & { signer: string };
@@ -24,11 +24,11 @@ export function unauthorized(message: string): HttpError {
  * the request arrived). 401 naming the failed check; 503 when this validator's hotkey is not configured.
  */
 export async function minerIdentity(event: Pick<APIGatewayProxyEventV2, 'headers'>, body: Uint8Array, receivedAt: Date): Promise<SignedMiner> {
-  const validatorKey = await validatorPublicKey();
-  if (!validatorKey) throw new HttpError(503, ApiErrorCode.UNAVAILABLE, 'validator hotkey not configured: miner routes are closed');
+  const validatorKeys = await validatorPublicKeys();
+  if (!validatorKeys) throw new HttpError(503, ApiErrorCode.UNAVAILABLE, 'validator hotkey not configured: miner routes are closed');
   const { toleranceMs } = trustSettings();
   try {
-    const v = verifyEpistula(event.headers ?? {}, body, { validatorKey, toleranceMs, now: receivedAt.getTime() });
+    const v = verifyEpistula(event.headers ?? {}, body, { validatorKeys, toleranceMs, now: receivedAt.getTime() });
     return { signer: v.signer, signerKey: v.signerKey, nonce: v.uuid, signedAt: new Date(v.timestampMs), receivedAt };
   } catch (err) {
     if (err instanceof EpistulaError) throw unauthorized(err.message);

@@ -37,7 +37,7 @@ export {
 } from './epistula';
 export {
   trustSettings,
-  validatorPublicKey,
+  validatorPublicKeys,
   TRUST_SETTINGS,
   TrustConfigError,
   VALIDATOR_HOTKEY_ENV,

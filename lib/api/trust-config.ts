@@ -1,6 +1,7 @@
 // Settings of signed requests and submission windows, from the environment (one table, bounds checked).
 // VALIDATOR_HOTKEY: env > the SST secret ValidatorHotkey linked to the miner routes (infra/secrets.ts); read per
-// request like the admin token, so setting or rotating it applies at once. Miner routes answer 503 without it.
+// request like the admin token. Miner routes answer 503 without it. A comma-separated list names the hotkeys
+// requests may be signed for during a rotation (the new one and the old one; docs/OPERATIONS.md).
 import { decodeSs58, NONCE_RETENTION_MINUTES, Ss58Error, type SubmissionWindows } from '../validator';
 import { configuredValue } from './linked-secret';
 
@@ -65,21 +66,24 @@ function intSetting(s: { env: string; default: number; min: number; max: number 
   return v;
 }
 
-const validatorKeys = new Map<string, Uint8Array>();
+/** Decoded per configured value (one value per container, unless rotated). */
+const validatorKeys = new Map<string, Uint8Array[]>();
 
-/** The validator's public key (what Epistula-Signed-For must name), or undefined when not configured. */
-export async function validatorPublicKey(env: Env = process.env): Promise<Uint8Array | undefined> {
-  const address = await configuredValue(VALIDATOR_HOTKEY_ENV, VALIDATOR_HOTKEY_SECRET, env);
-  if (address === undefined) return undefined;
-  const known = validatorKeys.get(address);
+/** The public keys Epistula-Signed-For may name (this validator's hotkey; two during a rotation), or undefined when not configured. */
+export async function validatorPublicKeys(env: Env = process.env): Promise<Uint8Array[] | undefined> {
+  const value = await configuredValue(VALIDATOR_HOTKEY_ENV, VALIDATOR_HOTKEY_SECRET, env);
+  if (value === undefined) return undefined;
+  const known = validatorKeys.get(value);
   if (known) return known;
-  try {
-    const key = decodeSs58(address).publicKey;
-    validatorKeys.set(address, key);
-    return key;
-  } catch (err) {
-    if (err instanceof Ss58Error) throw new TrustConfigError(`${VALIDATOR_HOTKEY_ENV} is not an ss58 address (${err.message})`);
-    throw err;
-  }
+  const keys = value.split(',').map((address, i) => {
+    try {
+      return decodeSs58(address.trim()).publicKey;
+    } catch (err) {
+      if (err instanceof Ss58Error) throw new TrustConfigError(`${VALIDATOR_HOTKEY_ENV}: entry ${i + 1} is not an ss58 address (${err.message})`);
+      throw err;
+    }
+  });
+  validatorKeys.set(value, keys);
+  return keys;
 }
 

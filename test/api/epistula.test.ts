@@ -13,7 +13,7 @@ import { epistulaHeaders } from '../../dev/miner/sign';
 
 const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 const validator = devKeypair('epistula-test/validator');
-const options: VerifyOptions = { validatorKey: validator.publicKey, toleranceMs: 8_000, now: NOW };
+const options: VerifyOptions = { validatorKeys: [validator.publicKey], toleranceMs: 8_000, now: NOW };
 const body = Buffer.from(JSON.stringify({ queryTime: '2026-01-01T01:00:00Z', value: -0.42 }));
 const UUID = '0d6f6c2e-4b8e-4f7e-9c35-2f3b8f6a9e10';
 

@@ -106,6 +106,19 @@ export function trustSuite(name: string, open: () => Promise<SuiteDatabase>): vo
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     });
 
+    it('during a rotation (VALIDATOR_HOTKEY lists the new hotkey and the old), requests for either are accepted, for no other', async () => {
+      // Prepare
+      const next = devKeypair('test/next validator');
+      process.env.VALIDATOR_HOTKEY = `${next.address}, ${TEST_VALIDATOR.address}`;
+      // Act
+      const forNew = await geo({ sign: { signedFor: next.address } }, 5);
+      const forOld = await geo({}, 6);
+      const forOther = await geo({ sign: { signedFor: devKeypair('another validator').address } }, 7);
+      process.env.VALIDATOR_HOTKEY = TEST_VALIDATOR.address;
+      // Assess
+      expect([forNew.status, forOld.status, forOther.status]).toEqual([200, 200, 401]);
+    });
+
     it('without VALIDATOR_HOTKEY the miner routes are closed (503), never open', async () => {
       // Prepare
       delete process.env.VALIDATOR_HOTKEY;
