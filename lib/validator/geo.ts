@@ -1,4 +1,7 @@
 // Geomagnetic intake: hourly Dst predictions (one per miner and hour; a re-submission replaces) and truth.
+// submitGeoPrediction(s) is the trusted batch write (seeds, imports, the steps' tests and benchmarks): the caller
+// vouches for the (uid, hotkey) and the time, so there is no signature and no window. Miners' requests go through
+// submitSignedGeoPrediction (geo-submission.ts); no route calls these.
 import { SubmissionsClosedError, UnregisteredMinerError } from './errors';
 import { firstUnregistered } from './miners';
 import { UID_COUNT } from './schema';

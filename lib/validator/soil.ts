@@ -1,4 +1,6 @@
 // Soil-moisture intake: regions, miners' predictions (one per miner per region) and ground truth.
+// submitSoilPrediction(s) is the trusted batch write (seeds, imports, tests, benchmarks): no signature and no window
+// (closes_at is not checked). Miners' requests go through submitSignedSoilPrediction (soil-submission.ts).
 import { sql } from 'drizzle-orm';
 import { BadInputError } from '../db';
 import { NotFoundError, SubmissionsClosedError, UnregisteredMinerError } from './errors';
