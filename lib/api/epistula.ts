@@ -17,16 +17,6 @@ import { decodeSs58, sameKey } from '../validator';
 
 export const EPISTULA_VERSION = '2';
 
-/** Header names as API Gateway v2 delivers them (lowercase). */
-export const EPISTULA_HEADERS = {
-  version: 'epistula-version',
-  timestamp: 'epistula-timestamp',
-  uuid: 'epistula-uuid',
-  signedBy: 'epistula-signed-by',
-  signedFor: 'epistula-signed-for',
-  signature: 'epistula-request-signature',
-} as const;
-
 /** The header names as written in documents and messages. */
 export const EPISTULA_HEADER_NAMES = {
   version: 'Epistula-Version',
@@ -36,6 +26,11 @@ export const EPISTULA_HEADER_NAMES = {
   signedFor: 'Epistula-Signed-For',
   signature: 'Epistula-Request-Signature',
 } as const;
+
+/** Header names as API Gateway v2 delivers them (lowercase). */
+export const EPISTULA_HEADERS = Object.fromEntries(Object.entries(EPISTULA_HEADER_NAMES).map(([k, v]) => [k, v.toLowerCase()])) as {
+  readonly [K in keyof typeof EPISTULA_HEADER_NAMES]: Lowercase<(typeof EPISTULA_HEADER_NAMES)[K]>;
+};
 
 export type EpistulaHeader = keyof typeof EPISTULA_HEADERS;
 
