@@ -12,6 +12,9 @@ export type QueryOptions = {
   simple?: boolean;
 };
 
+/** How rows come back (query() and pipeline()). */
+export type RowOptions = Pick<QueryOptions, 'rowMode' | 'rawTemporal'>;
+
 export type QueryResult = {
   rows: unknown[];
   rowCount: number | null;
@@ -25,6 +28,25 @@ export type BatchStatement = { text: string; params?: readonly unknown[] };
 
 /** The server's transaction status after the last statement (ReadyForQuery: 'I', 'T', 'E'). */
 export type TransactionStatus = 'idle' | 'transaction' | 'failed';
+
+/**
+ * Statements sent in one network write, answered in one round trip (drivers/pg/pipeline.ts): BEGIN with its
+ * settings (when `begin` is given), each statement unnamed on the extended protocol (so one SQL command per text),
+ * COMMIT (when `commit` is set), one Sync.
+ * - `begin` + `commit`: an atomic unit (session.batch). On failure nothing of it remains and the driver has ended
+ *   the failed transaction block itself (ROLLBACK, one more round trip, only when the server left one open): the
+ *   call settles with the connection idle, or dead.
+ * - `begin` alone: BEGIN riding with the first statement(s) of an interactive transaction, left open. On failure the
+ *   transaction is left as the server left it (failed, or never begun when `failedAt.part` is 'begin'): the caller
+ *   rolls back as after any failed statement.
+ * - neither: statements inside a transaction already open, in one round trip.
+ * The error is typed as query() types it, with `failedAt` naming the step that failed.
+ */
+export type PipelineUnit = {
+  begin?: BeginOptions;
+  statements: readonly BatchStatement[];
+  commit?: boolean;
+};
 
 export interface DriverConnection {
   /** Monotonic id, for logs and leak reports. */
@@ -56,6 +78,11 @@ export interface DriverConnection {
   begin?(options: BeginOptions): Promise<void>;
   commit?(): Promise<void>;
   rollback?(): Promise<void>;
+  /**
+   * Optional: a PipelineUnit in one round trip (pg, neon-ws). Results in statement order, one per statement, shaped
+   * as query() shapes them. Drivers without it run units statement by statement (or, neon-http, with batch()).
+   */
+  pipeline?(unit: PipelineUnit, options: RowOptions): Promise<QueryResult[]>;
   /** Optional: drivers without interactive transactions (neon-http) run a whole batch atomically in one request. */
   batch?(statements: readonly BatchStatement[], options: BeginOptions & QueryOptions): Promise<QueryResult[]>;
 }

@@ -41,10 +41,20 @@ export type TimeoutKind =
 
 type DbErrorInit = { sqlstate?: string; cause?: unknown; retryable?: boolean };
 
+/**
+ * Where in a pipelined unit (several statements in one round trip) an error happened: its BEGIN (with the
+ * settings), its COMMIT, or one of the caller's statements, named by position and fingerprint, never by values.
+ */
+export type FailedStep =
+  | { part: 'begin' | 'commit' }
+  | { part: 'statement'; index: number; of: number; fingerprint: string; statement: string };
+
 export class DbError extends Error {
   readonly code: ErrorCode;
   readonly sqlstate: string | undefined;
   readonly retryable: boolean;
+  /** Set when the error ended a pipelined unit: which step of it failed (absent otherwise). */
+  declare failedAt?: FailedStep;
 
   constructor(code: ErrorCode, message: string, retryable: boolean, init: DbErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -60,7 +70,9 @@ export class DbError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, sqlstate: this.sqlstate, retryable: this.retryable, message: this.message };
+    const json: Record<string, unknown> = { name: this.name, code: this.code, sqlstate: this.sqlstate, retryable: this.retryable, message: this.message };
+    if (this.failedAt) json.failedAt = this.failedAt;
+    return json;
   }
 }
 

@@ -25,19 +25,28 @@ export type BeginOptions = {
  * and nothing outlives the transaction on a pooled server connection.
  */
 export function beginStatement(o: BeginOptions): string {
+  return beginStatements(o).join('; ');
+}
+
+/**
+ * The same, one statement each: the extended protocol (a pipelined unit, drivers/pg/pipeline.ts) parses one
+ * statement per message.
+ */
+export function beginStatements(o: BeginOptions): string[] {
   if (o.isolation !== undefined && !ISOLATION_LEVELS.includes(o.isolation)) {
     throw new ConfigError(`isolation must be one of ${ISOLATION_LEVELS.join(', ')}; got "${String(o.isolation)}"`);
   }
-  let sql = 'BEGIN';
-  if (o.isolation) sql += ` ISOLATION LEVEL ${o.isolation.toUpperCase()}`;
-  if (o.readOnly) sql += ' READ ONLY';
+  let begin = 'BEGIN';
+  if (o.isolation) begin += ` ISOLATION LEVEL ${o.isolation.toUpperCase()}`;
+  if (o.readOnly) begin += ' READ ONLY';
+  const sql = [begin];
   const t = o.serverTimeouts;
   const d = o.sessionTimeouts;
   if (t) {
     // A value the connection already has (its startup parameter) needs no SET LOCAL: less work for the server.
-    if (t.statementMs !== d?.statementMs) sql += `; SET LOCAL statement_timeout = ${int(t.statementMs)}`;
-    if (t.lockMs !== d?.lockMs) sql += `; SET LOCAL lock_timeout = ${int(t.lockMs)}`;
-    if (t.idleInTransactionMs !== d?.idleInTransactionMs) sql += `; SET LOCAL idle_in_transaction_session_timeout = ${int(t.idleInTransactionMs)}`;
+    if (t.statementMs !== d?.statementMs) sql.push(`SET LOCAL statement_timeout = ${int(t.statementMs)}`);
+    if (t.lockMs !== d?.lockMs) sql.push(`SET LOCAL lock_timeout = ${int(t.lockMs)}`);
+    if (t.idleInTransactionMs !== d?.idleInTransactionMs) sql.push(`SET LOCAL idle_in_transaction_session_timeout = ${int(t.idleInTransactionMs)}`);
   }
   return sql;
 }

@@ -1,7 +1,8 @@
 // One node-postgres Client behind the DriverConnection interface.
 import type pg from 'pg';
-import type { DriverConnection, QueryOptions, QueryResult, TransactionStatus } from '../../driver';
+import type { DriverConnection, PipelineUnit, QueryOptions, QueryResult, RowOptions, TransactionStatus } from '../../driver';
 import { sendCancelRequest } from './cancel';
+import { runPipeline, type PipelineClient } from './pipeline';
 import { rawTemporalTypes } from './types';
 
 let nextId = 1;
@@ -65,6 +66,16 @@ export class PgConnection implements DriverConnection {
       return { rows: res.rows, rowCount: res.rowCount };
     } finally {
       this.noteStatus(text);
+    }
+  }
+
+  /** A unit in one round trip (drivers/pg/pipeline.ts). */
+  async pipeline(unit: PipelineUnit, options: RowOptions): Promise<QueryResult[]> {
+    try {
+      return await runPipeline(this.client as unknown as PipelineClient, this, unit, options);
+    } finally {
+      // A unit that leaves its transaction open (BEGIN riding with the first statement) is named by that statement.
+      this.noteStatus(unit.statements[0]?.text ?? 'BEGIN');
     }
   }
 
