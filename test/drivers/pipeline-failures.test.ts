@@ -43,7 +43,7 @@ describe.each(pipelineTargets)('pipelined unit failures on $name', (target) => {
   const rows = async (table: string) => (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, [], h.tdb.name))[0]!.n;
   const insert = (id: number, note = 'ok') => ({ text: 'INSERT INTO parent (id, note) VALUES ($1, $2)', params: [id, note] });
 
-  it.each([0, 2, 4])('leaves nothing when statement %i of 5 fails, names it, and the connection goes on', async (failing, context) => {
+  it.for([0, 2, 4])('leaves nothing when statement %i of 5 fails, names it, and the connection goes on', async (failing, context) => {
     h.require(context);
     // Prepare: the failing statement repeats id 100, already in the table; its value must not reach the error.
     conn ??= await h.connect();

@@ -23,7 +23,7 @@ describe.each(pipelineTargets)('pipelined units on $name', (target) => {
 
   const count = async () => (await adminQuery<{ n: number }>('SELECT count(*)::int AS n FROM item', [], h.tdb.name))[0]!.n;
 
-  it.each([1, 3, 10])('commits a batch of %i INSERTs in exactly one round trip', async (n, context) => {
+  it.for([1, 3, 10])('commits a batch of %i INSERTs in exactly one round trip', async (n, context) => {
     h.require(context);
     // Prepare
     conn ??= await h.connect();

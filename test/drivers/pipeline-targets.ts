@@ -18,6 +18,8 @@ export type PipelineHandle = {
   readonly profile: ProxyProfile;
   /** Counts the traffic of every connection this handle opens (and nothing else). */
   readonly wire: CountingProxy;
+  /** Where the driver connects (through the counting proxy), for a client outside the code under test. */
+  readonly url: string;
   /** A driver connection through the counting proxy; `timeouts` are the configured limits (startup parameters on direct). */
   connect(timeouts?: Partial<ServerTimeouts>): Promise<DriverConnection>;
   /** The BEGIN options the layer gives a unit on this profile; `lowered` is a deadline's clamp of the limits. */
@@ -34,6 +36,7 @@ const LIMITS: ServerTimeouts = { statementMs: 10_000, lockMs: 10_000, idleInTran
 function handle(
   tdb: TestDatabase,
   wire: CountingProxy,
+  url: string,
   profile: ProxyProfile,
   driver: (startup: ServerTimeouts) => DriverImplementation,
   cleanup: () => Promise<void>,
@@ -44,6 +47,7 @@ function handle(
     tdb,
     profile,
     wire,
+    url,
     async connect(timeouts = {}) {
       const conn = await driver({ ...LIMITS, ...timeouts }).connect(10_000);
       opened.push(conn);
@@ -75,29 +79,32 @@ const pgDirect: PipelineTarget = {
     const wire = await startCountingProxy({ host: '127.0.0.1', port: Number(new URL(tdb.url).port) });
     const profile = PROFILES.direct;
     const url = wire.route(tdb.url);
-    return handle(tdb, wire, profile, (startupTimeouts) => new PgDriver({ url, applicationName: tdb.applicationName, profile, startupTimeouts }), async () => {});
+    return handle(tdb, wire, url, profile, (startupTimeouts) => new PgDriver({ url, applicationName: tdb.applicationName, profile, startupTimeouts }), async () => {});
   },
 };
 
-const pgBouncer: PipelineTarget = {
-  name: 'pg through PgBouncer',
-  async setup() {
-    const tdb = await createTestDatabase('pipeline');
-    const { bouncer, unavailable } = await tryStartBouncer();
-    // Without PgBouncer the counting proxy points at a closed port; require() skips (or fails in CI) first.
-    const wire = await startCountingProxy({ host: '127.0.0.1', port: bouncer?.port ?? 1 });
-    const profile = PROFILES.pgbouncer;
-    const url = wire.route(bouncer ? bouncer.url(tdb.name) : tdb.url);
-    return handle(
-      tdb,
-      wire,
-      profile,
-      (startupTimeouts) => new PgDriver({ url, applicationName: tdb.applicationName, profile, startupTimeouts }),
-      async () => bouncer?.stop(),
-      unavailable,
-    );
-  },
-};
+/** pg through a PgBouncer of its own (transaction pooling), with the pgbouncer profile or another (rds-proxy). */
+export function bouncerTarget(profile: ProxyProfile = PROFILES.pgbouncer): PipelineTarget {
+  return {
+    name: `pg through PgBouncer (${profile.name} profile)`,
+    async setup() {
+      const tdb = await createTestDatabase('pipeline');
+      const { bouncer, unavailable } = await tryStartBouncer();
+      // Without PgBouncer the counting proxy points at a closed port; require() skips (or fails in CI) first.
+      const wire = await startCountingProxy({ host: '127.0.0.1', port: bouncer?.port ?? 1 });
+      const url = wire.route(bouncer ? bouncer.url(tdb.name) : tdb.url);
+      return handle(
+        tdb,
+        wire,
+        url,
+        profile,
+        (startupTimeouts) => new PgDriver({ url, applicationName: tdb.applicationName, profile, startupTimeouts }),
+        async () => bouncer?.stop(),
+        unavailable,
+      );
+    },
+  };
+}
 
 const neonWs: PipelineTarget = {
   name: 'neon-ws',
@@ -111,6 +118,7 @@ const neonWs: PipelineTarget = {
     return handle(
       tdb,
       wire,
+      url,
       profile,
       (startupTimeouts) => new NeonWsDriver({ url, applicationName: tdb.applicationName, profile, startupTimeouts, ws }),
       () => proxy.close(),
@@ -118,7 +126,7 @@ const neonWs: PipelineTarget = {
   },
 };
 
-export const pipelineTargets: PipelineTarget[] = [pgDirect, pgBouncer, neonWs];
+export const pipelineTargets: PipelineTarget[] = [pgDirect, bouncerTarget(), neonWs];
 
 /** Round trips (ReadyForQuery from the server) and Syncs/Queries sent while `act` runs. */
 export async function counted<T>(wire: CountingProxy, act: () => Promise<T>): Promise<{ value: T; roundTrips: number; syncs: number; queries: number }> {
