@@ -66,6 +66,23 @@ describe.each(pipelineTargets)('pipelined units on $name', (target) => {
     expect(typeof (raw[0]!.rows[0] as { at: unknown }).at).toBe('string');
   });
 
+  it('sends parameters as query() sends them', async (context) => {
+    h.require(context);
+    // Prepare
+    conn ??= await h.connect();
+    const read = {
+      text: 'SELECT $1::bytea AS b, $2::int[] AS a, $3::timestamptz AS t, $4::jsonb AS j, $5::text AS s, $6::int AS n, $7::text[] AS q',
+      params: [Buffer.from([0, 255, 10]), [[1, 2], [3, null]], new Date(Date.UTC(2024, 1, 29, 12)), { k: 'v' }, 'é"\\', null, ['a,b', '{x}', '']],
+    };
+
+    // Act
+    const [piped] = await conn.pipeline!({ begin: h.begin(), statements: [read], commit: true }, ROWS);
+
+    // Assess
+    expect(piped).toEqual(await conn.query(read.text, read.params, ROWS));
+    expect(piped!.rows[0]).toMatchObject({ b: Buffer.from([0, 255, 10]), a: [[1, 2], [3, null]], n: null, q: ['a,b', '{x}', ''] });
+  });
+
   it('sends BEGIN with the first statement: a one-statement transaction is two round trips', async (context) => {
     h.require(context);
     // Prepare
