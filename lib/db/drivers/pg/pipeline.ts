@@ -36,8 +36,12 @@ type Outcome = {
   results: QueryResult[];
   /** The first error: a server ErrorResponse, a row the type parser could not read, or the connection's end. */
   error: unknown;
-  /** Index of the step the error came at (completed steps before it). */
-  errorAt: number;
+  /**
+   * Index of the step the server reported the error at (the steps it completed before it). Undefined when the
+   * connection ended without a word from the server: the server sends nothing before the Sync (or an error), so the
+   * client cannot tell how far it got, nor whether a COMMIT it already received ran.
+   */
+  errorAt: number | undefined;
   /** ReadyForQuery's transaction status ('I', 'T', 'E'); undefined when the connection ended instead. */
   status: string | undefined;
 };
@@ -52,7 +56,7 @@ export async function runPipeline(client: PipelineClient, conn: PipelineConnecti
   if (outcome.error === undefined) return outcome.results;
   const lost = outcome.status === undefined || !conn.alive;
   const error = toDbError(outcome.error, { connectionDead: lost });
-  error.failedAt = describeStep(steps, outcome.errorAt, unit);
+  if (outcome.errorAt !== undefined) error.failedAt = describeStep(steps, outcome.errorAt, unit);
   // An atomic unit leaves the connection idle: its failed block ends here, one more round trip, only on failure.
   if (unit.commit && outcome.status === 'E') await endFailedBlock(client, conn);
   throw error;
@@ -82,7 +86,6 @@ function plan(unit: PipelineUnit): { steps: Step[]; wire: WireStatement[] } {
 }
 
 function describeStep(steps: readonly Step[], at: number, unit: PipelineUnit): FailedStep {
-  // The connection may end after the last step completed, before its ReadyForQuery: named as the last step.
   const step = steps[Math.min(at, steps.length - 1)]!;
   if (step.part !== 'statement') return { part: step.part };
   const fp = fingerprint(unit.statements[step.index]!.text);
@@ -107,7 +110,7 @@ export class PipelinedUnit {
   /** Steps completed so far (CommandComplete or EmptyQueryResponse each). */
   private step = 0;
   private error: unknown;
-  private errorAt = 0;
+  private errorAt: number | undefined;
   private submitted = false;
   private settled = false;
   private detach: (() => void) | undefined;
@@ -128,7 +131,7 @@ export class PipelinedUnit {
     // client stops passing messages to a query once an ErrorResponse arrived, and the ReadyForQuery still follows.
     const onReady = (msg: { status?: string }) => this.finish(msg.status ?? 'E');
     const onEnd = (err?: unknown) => {
-      this.fail(err ?? new Error('Connection terminated unexpectedly'));
+      this.fail(err ?? new Error('Connection terminated unexpectedly'), false);
       this.finish(undefined);
     };
     connection.on('readyForQuery', onReady);
@@ -166,11 +169,16 @@ export class PipelinedUnit {
     this.complete(undefined);
   }
 
-  /** A server error (the server now skips to the Sync), or the client giving up on the connection. */
+  /**
+   * A server error (the server now skips to the Sync; a FATAL ends the connection next), or the client giving up on
+   * a connection that already ended (then the connection's end settled the unit first).
+   */
   handleError(err: unknown): void {
-    this.fail(err);
-    // Never written (the client was already unusable): no ReadyForQuery will come.
-    if (!this.submitted) this.finish(undefined);
+    if (!this.submitted) {
+      // Never written (the client was already unusable): nothing ran, and no ReadyForQuery will come.
+      this.fail(err, false);
+      this.finish(undefined);
+    } else this.fail(err, true);
   }
 
   /** Settled by the connection's readyForQuery listener (submit), which carries the status. */
@@ -192,10 +200,11 @@ export class PipelinedUnit {
     this.builder = undefined;
   }
 
-  private fail(err: unknown): void {
+  /** Keeps the first error, and where it came (`located`: the server said so, in order with the steps' answers). */
+  private fail(err: unknown, located = true): void {
     if (this.error !== undefined) return;
     this.error = err;
-    this.errorAt = this.step;
+    this.errorAt = located ? this.step : undefined;
   }
 
   private finish(status: string | undefined): void {
