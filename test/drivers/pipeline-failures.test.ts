@@ -2,7 +2,7 @@
 // Sync), the driver ends the failed block (one more round trip, only on failure) and the connection goes on; the
 // error is typed as query() types it and names statement i by position and fingerprint, never by its values.
 // A failing COMMIT (deferred constraint, serialization failure) ends the transaction itself: no ROLLBACK.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BadInputError,
   ConstraintViolationError,
@@ -12,33 +12,23 @@ import {
 } from '../../lib/db';
 import type { DriverConnection } from '../../lib/db/driver';
 import { adminQuery } from '../support/postgres';
-import { counted, countedFailure, pipelineTargets, type PipelineHandle } from './pipeline-targets';
+import { counted, countedFailure, pipelineTargets, usePipelineTarget } from './pipeline-targets';
 
 const ROWS = { rowMode: 'object', rawTemporal: false } as const;
 const SECRET = 'secret-value-7f3a';
 
 describe.each(pipelineTargets)('pipelined unit failures on $name', (target) => {
-  let h: PipelineHandle;
+  const h = usePipelineTarget(
+    target,
+    `CREATE TABLE parent (id int PRIMARY KEY, note text);
+     CREATE TABLE child (parent_id int REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
+     CREATE TABLE audited (id int);
+     CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS
+       $$ BEGIN RAISE EXCEPTION 'conflict found at commit' USING ERRCODE = '40001'; END $$;
+     CREATE CONSTRAINT TRIGGER audited_at_commit AFTER INSERT ON audited DEFERRABLE INITIALLY DEFERRED
+       FOR EACH ROW EXECUTE FUNCTION refuse_at_commit();`,
+  );
   let conn: DriverConnection;
-
-  beforeAll(async () => {
-    h = await target.setup();
-    await adminQuery(
-      `CREATE TABLE parent (id int PRIMARY KEY, note text);
-       CREATE TABLE child (parent_id int REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
-       CREATE TABLE audited (id int);
-       CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS
-         $$ BEGIN RAISE EXCEPTION 'conflict found at commit' USING ERRCODE = '40001'; END $$;
-       CREATE CONSTRAINT TRIGGER audited_at_commit AFTER INSERT ON audited DEFERRABLE INITIALLY DEFERRED
-         FOR EACH ROW EXECUTE FUNCTION refuse_at_commit();`,
-      [],
-      h.tdb.name,
-    );
-  });
-
-  afterAll(async () => {
-    await h?.teardown();
-  });
 
   const rows = async (table: string) => (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, [], h.tdb.name))[0]!.n;
   const insert = (id: number, note = 'ok') => ({ text: 'INSERT INTO parent (id, note) VALUES ($1, $2)', params: [id, note] });

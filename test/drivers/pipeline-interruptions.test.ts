@@ -2,25 +2,17 @@
 // and nothing of the unit remains; a PostgreSQL cancel request (the existing cancel() path) stops the running
 // statement with 57014, nothing remains and the connection goes on; a connection destroyed under the unit settles the
 // call at once, but cannot take back what the server already received.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionLostError, StatementTimeoutError, type DbError } from '../../lib/db';
 import type { DriverConnection } from '../../lib/db/driver';
 import { adminQuery, eventually } from '../support/postgres';
-import { pipelineTargets, type PipelineHandle } from './pipeline-targets';
+import { pipelineTargets, usePipelineTarget } from './pipeline-targets';
 
 const ROWS = { rowMode: 'object', rawTemporal: false } as const;
 
 describe.each(pipelineTargets)('interrupted pipelined units on $name', (target) => {
-  let h: PipelineHandle;
 
-  beforeAll(async () => {
-    h = await target.setup();
-    await adminQuery('CREATE TABLE log (n int)', [], h.tdb.name);
-  });
-
-  afterAll(async () => {
-    await h?.teardown();
-  });
+  const h = usePipelineTarget(target, 'CREATE TABLE log (n int)');
 
   const logged = async () => (await adminQuery<{ n: number }>('SELECT count(*)::int AS n FROM log', [], h.tdb.name))[0]!.n;
   /** The server backend running the unit's sleep, once it runs (behind PgBouncer: PgBouncer's server connection). */

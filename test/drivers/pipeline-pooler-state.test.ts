@@ -3,10 +3,10 @@
 // is unnamed). With the pgbouncer profile the timeouts travel as SET LOCAL inside the unit; with the rds-proxy profile
 // the unit carries no SET at all (RDS Proxy pins a client on any SET).
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../lib/db/profiles';
 import { adminQuery } from '../support/postgres';
-import { bouncerTarget, counted, countedFailure, type PipelineHandle } from './pipeline-targets';
+import { bouncerTarget, counted, countedFailure, usePipelineTarget, type PipelineHandle } from './pipeline-targets';
 
 const ROWS = { rowMode: 'object', rawTemporal: false } as const;
 const LIMITS = { statementMs: 1_234, lockMs: 2_345, idleInTransactionMs: 3_456 };
@@ -17,16 +17,8 @@ const SEEN =
 type Seen = { pid: number; st: string; lt: string; it: string; iso: string; prepared: number };
 
 describe.each([bouncerTarget(PROFILES.pgbouncer), bouncerTarget(PROFILES['rds-proxy'])])('server connection state after pipelined units, $name', (target) => {
-  let h: PipelineHandle;
 
-  beforeAll(async () => {
-    h = await target.setup();
-    await adminQuery('CREATE TABLE log (n int)', [], h.tdb.name);
-  });
-
-  afterAll(async () => {
-    await h?.teardown();
-  });
+  const h = usePipelineTarget(target, 'CREATE TABLE log (n int)');
 
   it('shows the next client default settings, no transaction and no prepared statement', async (context) => {
     h.require(context);

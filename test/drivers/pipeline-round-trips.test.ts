@@ -1,25 +1,16 @@
 // A pipelined unit costs one round trip on pg, through PgBouncer and on neon-ws: a batch of 1, 3 or 10 INSERTs is
 // one write ending in one Sync, answered by one ReadyForQuery, and BEGIN rides with the first statement of an
 // interactive transaction. Results come back in statement order, shaped as query() shapes them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DriverConnection } from '../../lib/db/driver';
 import { adminQuery } from '../support/postgres';
-import { counted, pipelineTargets, type PipelineHandle } from './pipeline-targets';
+import { counted, pipelineTargets, usePipelineTarget } from './pipeline-targets';
 
 const ROWS = { rowMode: 'object', rawTemporal: false } as const;
 
 describe.each(pipelineTargets)('pipelined units on $name', (target) => {
-  let h: PipelineHandle;
+  const h = usePipelineTarget(target, 'CREATE TABLE item (id int PRIMARY KEY, label text, at timestamptz DEFAULT now(), tags text[], data jsonb)');
   let conn: DriverConnection;
-
-  beforeAll(async () => {
-    h = await target.setup();
-    await adminQuery('CREATE TABLE item (id int PRIMARY KEY, label text, at timestamptz DEFAULT now(), tags text[], data jsonb)', [], h.tdb.name);
-  });
-
-  afterAll(async () => {
-    await h?.teardown();
-  });
 
   const count = async () => (await adminQuery<{ n: number }>('SELECT count(*)::int AS n FROM item', [], h.tdb.name))[0]!.n;
 

@@ -1,27 +1,18 @@
 // The server's own limits still apply to each statement of a pipelined unit: a statement that sleeps past its
 // statement timeout is cancelled by the server (57014), a lock wait past the lock timeout ends with 55P03, typed as
 // query() types them and naming the statement; nothing of the unit remains and the connection goes on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LockTimeoutError, StatementTimeoutError, type DbError } from '../../lib/db';
 import type { DriverConnection } from '../../lib/db/driver';
 import { adminQuery } from '../support/postgres';
-import { countedFailure, pipelineTargets, type PipelineHandle } from './pipeline-targets';
+import { countedFailure, pipelineTargets, usePipelineTarget } from './pipeline-targets';
 
 const ROWS = { rowMode: 'object', rawTemporal: false } as const;
 const LIMIT_MS = 300;
 
 describe.each(pipelineTargets)('server limits inside a pipelined unit on $name', (target) => {
-  let h: PipelineHandle;
+  const h = usePipelineTarget(target, 'CREATE TABLE account (id int PRIMARY KEY, balance int); INSERT INTO account VALUES (1, 10); CREATE TABLE log (n int)');
   let conn: DriverConnection;
-
-  beforeAll(async () => {
-    h = await target.setup();
-    await adminQuery('CREATE TABLE account (id int PRIMARY KEY, balance int); INSERT INTO account VALUES (1, 10); CREATE TABLE log (n int)', [], h.tdb.name);
-  });
-
-  afterAll(async () => {
-    await h?.teardown();
-  });
 
   const logged = async () => (await adminQuery<{ n: number }>('SELECT count(*)::int AS n FROM log', [], h.tdb.name))[0]!.n;
   const limits = { statementMs: LIMIT_MS, lockMs: LIMIT_MS };

@@ -2,7 +2,7 @@
 // round trips on the wire: pg straight to the server, pg through a PgBouncer of its own (transaction pooling), and
 // neon-ws through the local WebSocket proxy. Driver connections are opened directly (no pool, no session), with
 // the begin options each profile gets from the layer (session.ts beginOptions).
-import type { TestContext } from 'vitest';
+import { afterAll, beforeAll, type TestContext } from 'vitest';
 import { startNeonWsProxy } from '../../dev/peers/neon-ws-proxy';
 import type { DriverConnection, DriverImplementation } from '../../lib/db/driver';
 import { NeonWsDriver } from '../../lib/db/drivers/neon-ws';
@@ -10,7 +10,7 @@ import { PgDriver } from '../../lib/db/drivers/pg';
 import { PROFILES, type ProxyProfile } from '../../lib/db/profiles';
 import type { BeginOptions, IsolationLevel, ServerTimeouts } from '../../lib/db/timeouts';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../support/postgres';
 import { requireBouncer, tryStartBouncer } from './helpers';
 
 export type PipelineHandle = {
@@ -30,6 +30,40 @@ export type PipelineHandle = {
 };
 
 export type PipelineTarget = { name: string; setup(): Promise<PipelineHandle> };
+
+/** The target of the enclosing describe: set up with `ddl` run in its database (beforeAll), torn down after. */
+export function usePipelineTarget(target: PipelineTarget, ddl: string): PipelineHandle {
+  let real: PipelineHandle | undefined;
+  beforeAll(async () => {
+    real = await target.setup();
+    await adminQuery(ddl, [], real.tdb.name);
+  });
+  afterAll(async () => {
+    await real?.teardown();
+  });
+  const h = () => {
+    if (!real) throw new Error(`target ${target.name} is not set up`);
+    return real;
+  };
+  return {
+    get tdb() {
+      return h().tdb;
+    },
+    get profile() {
+      return h().profile;
+    },
+    get wire() {
+      return h().wire;
+    },
+    get url() {
+      return h().url;
+    },
+    connect: (timeouts) => h().connect(timeouts),
+    begin: (o) => h().begin(o),
+    require: (context) => h().require(context),
+    teardown: () => h().teardown(),
+  };
+}
 
 const LIMITS: ServerTimeouts = { statementMs: 10_000, lockMs: 10_000, idleInTransactionMs: 10_000 };
 

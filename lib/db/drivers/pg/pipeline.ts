@@ -75,6 +75,7 @@ function plan(unit: PipelineUnit): { steps: Step[]; wire: WireStatement[] } {
   }
   unit.statements.forEach((st, index) => {
     if (typeof st?.text !== 'string') throw new BadInputError(`statement ${index} of the unit has no text`);
+    if (st.params !== undefined && !Array.isArray(st.params)) throw new BadInputError(`statement ${index} of the unit: params must be an array`);
     steps.push({ part: 'statement', index });
     wire.push(st);
   });
