@@ -57,6 +57,24 @@ describe.each(pipelineTargets)('pipelined units on $name', (target) => {
     expect(typeof (raw[0]!.rows[0] as { at: unknown }).at).toBe('string');
   });
 
+  it('carries a unit larger than the socket buffers both ways in one round trip', async (context) => {
+    h.require(context);
+    // Prepare: 1,000 statements with 1 KiB parameters (~1.1 MB written), and a ~2 MB result in the middle.
+    conn ??= await h.connect();
+    await adminQuery('TRUNCATE item', [], h.tdb.name);
+    const statements = Array.from({ length: 1_000 }, (_, i) => ({ text: 'INSERT INTO item (id, label) VALUES ($1, $2)', params: [i, 'x'.repeat(1_024)] }));
+    statements.splice(500, 0, { text: "SELECT repeat('y', 2000000) AS big", params: [] });
+
+    // Act
+    const { value: results, roundTrips } = await counted(h.wire, () => conn.pipeline!({ begin: h.begin(), statements, commit: true }, ROWS));
+
+    // Assess
+    expect(roundTrips).toBe(1);
+    expect(results).toHaveLength(1_001);
+    expect((results[500]!.rows[0] as { big: string }).big).toHaveLength(2_000_000);
+    expect(await count()).toBe(1_000);
+  });
+
   it('sends parameters as query() sends them', async (context) => {
     h.require(context);
     // Prepare
