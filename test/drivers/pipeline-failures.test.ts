@@ -54,6 +54,7 @@ describe.each(pipelineTargets)('pipelined unit failures on $name', (target) => {
     expect(e.message).not.toContain(SECRET);
     expect(roundTrips).toBe(2); // the unit, then the ROLLBACK of its failed block
     expect(conn.alive).toBe(true);
+    expect(conn.transactionStatus).toBe('idle');
     expect(next.roundTrips).toBe(1);
     expect(await rows('parent')).toBe(2); // id 100 and the next unit's id 7: nothing of the failed unit
   });
@@ -73,6 +74,7 @@ describe.each(pipelineTargets)('pipelined unit failures on $name', (target) => {
     expect(error).toBeInstanceOf(ConstraintViolationError);
     expect((error as DbError).failedAt).toEqual({ part: 'commit' });
     expect(roundTrips).toBe(1);
+    expect(conn.transactionStatus).toBe('idle'); // a failed COMMIT ends the transaction itself
     expect(await rows('parent')).toBe(0);
     expect(await rows('child')).toBe(0);
     expect((await conn.query('SELECT 1 AS one', undefined, ROWS)).rows).toEqual([{ one: 1 }]);
@@ -104,6 +106,7 @@ describe.each(pipelineTargets)('pipelined unit failures on $name', (target) => {
 
     // Act: BEGIN rides with a statement that fails; the transaction is left failed, not ended.
     const { error, roundTrips } = await countedFailure(h.wire, () => conn.pipeline!({ begin: h.begin(), statements: [{ text: 'SELECT 1 / 0' }] }, ROWS));
+    const statusAfter = conn.transactionStatus;
     const stillFailed = await conn.query('SELECT 1', undefined, ROWS).catch((e: unknown) => e);
     await conn.exec('ROLLBACK');
 
@@ -111,6 +114,7 @@ describe.each(pipelineTargets)('pipelined unit failures on $name', (target) => {
     expect(error).toBeInstanceOf(BadInputError); // 22012 division_by_zero, as query() types it
     expect((error as DbError).failedAt).toMatchObject({ part: 'statement', index: 0, of: 1 });
     expect(roundTrips).toBe(1);
+    expect(statusAfter).toBe('failed');
     expect((stillFailed as DbError & { code: string }).code).toBe('25P02'); // in_failed_sql_transaction
     expect((await conn.query('SELECT 1 AS one', undefined, ROWS)).rows).toEqual([{ one: 1 }]);
   });

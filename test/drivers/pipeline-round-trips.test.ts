@@ -104,12 +104,15 @@ describe.each(pipelineTargets)('pipelined units on $name', (target) => {
       conn.pipeline!({ begin, statements: [{ text: "INSERT INTO item (id) VALUES (1) RETURNING current_setting('transaction_isolation') AS iso" }] }, ROWS),
     );
     const seenInside = await count();
+    const statusInside = conn.transactionStatus;
     const commit = await counted(h.wire, () => conn.exec('COMMIT'));
 
     // Assess
     expect(first.roundTrips).toBe(1);
     expect(first.value[0]!.rows).toEqual([{ iso: 'repeatable read' }]);
     expect(seenInside).toBe(0); // still open: nothing visible to others before COMMIT
+    expect(statusInside).toBe('transaction');
+    expect(conn.transactionStatus).toBe('idle');
     expect(commit.roundTrips).toBe(1);
     expect(await count()).toBe(1);
   });
