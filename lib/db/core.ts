@@ -23,16 +23,18 @@ export type Core = {
   readonly leakStacks: { on: boolean };
   /** The one timer behind every session deadline, transaction timeout and statement guard. */
   readonly watchdog: Watchdog;
-  /** Counts an error once in the layer counters (timeouts by kind, connection losses). */
-  note(err: unknown): void;
+  /** Counts an error once in the layer counters (timeouts by kind, connection losses); true the first time. */
+  note(err: unknown): boolean;
 };
 
-export function errorNoter(counters: LayerCounters): (err: unknown) => void {
+export function errorNoter(counters: LayerCounters): (err: unknown) => boolean {
   const seen = new WeakSet<object>();
   return (err) => {
-    if (typeof err !== 'object' || err === null || seen.has(err)) return;
+    if (typeof err !== 'object' || err === null || seen.has(err)) return false;
     seen.add(err);
     if (err instanceof TimeoutError) counters.timeouts[err.kind]++;
     else if (err instanceof ConnectionLostError) counters.connectionLosses++;
+    else return false;
+    return true;
   };
 }

@@ -9,10 +9,12 @@ import {
   ConnectionLostError,
   DeadlineExceededError,
   SessionClosedError,
+  TimeoutError,
   TransactionTimeoutError,
   UnsupportedError,
   isClientTimeout,
   type DbError,
+  type TimeoutKind,
 } from './errors';
 import { fingerprint } from './fingerprint';
 import type { DbLogger } from './log';
@@ -32,6 +34,11 @@ export type SessionOptions = {
   name?: string;
   /** Logger for this session (e.g. a child with the request id). */
   logger?: DbLogger;
+  /**
+   * Called once with the session's summary when it ends (after the summary line is logged), e.g. to publish it as
+   * metrics. Must not throw; an exception is logged and dropped.
+   */
+  onSummary?: (summary: SessionSummary) => void;
 };
 
 export type TransactionOptions = {
@@ -69,7 +76,9 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
   private readonly openUnits = new Set<OpenUnit>();
   private readonly running = new Set<RunningStatement>();
   private readonly tally: StatementTally = { queries: 0, dbTimeMs: 0 };
-  private readonly summary = { transactions: 0, rollbacks: 0, retries: 0, acquireWaitMs: 0, leaks: 0 };
+  private readonly summary = { transactions: 0, rollbacks: 0, retries: 0, acquireWaitMs: 0, leaks: 0, connectionLosses: 0 };
+  /** Allocated at the first timeout: most sessions have none. */
+  private timeouts: Partial<Record<TimeoutKind, number>> | undefined;
   private readonly logger: DbLogger;
   private drizzleDb: PgRemoteDatabase<S> | undefined;
   /** The session's deadline: the guard of its autocommit statements and the alarm that ends it. */
@@ -85,7 +94,7 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     const byConfig = Date.now() + core.config.sessionTimeoutMs;
     this.deadlineAt = Math.min(byConfig, options.deadline ?? byConfig);
     this.logger = options.logger ?? core.logger;
-    this.runner = new StatementRunner(core);
+    this.runner = new StatementRunner(core, this.note);
     this.guard = new SessionDeadline(core.config.statementTimeoutMs, this.deadlineAt, this, options.name ?? 'session');
   }
 
@@ -201,7 +210,7 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
 
   /** @internal The deadline passed (the watchdog, through SessionDeadline): everything still running is stopped. */
   expire(err: DeadlineExceededError): void {
-    this.core.note(err);
+    this.note(err);
     this.abortAll(err);
     this.rejectRun?.(err);
   }
@@ -219,7 +228,7 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
     const deadlineAt = Math.min(Date.now() + limitMs, this.deadlineAt);
     // Registered before the first await: a transaction not yet begun when the session ends is a leak too, and the
     // stack still holds the caller's frames.
-    const unit = new UnitDeadline(cfg.statementTimeoutMs, deadlineAt, limitMs, deadlineAt === this.deadlineAt, this.core.note, this.stackHere('transaction opened here'));
+    const unit = new UnitDeadline(cfg.statementTimeoutMs, deadlineAt, limitMs, deadlineAt === this.deadlineAt, this.note, this.stackHere('transaction opened here'));
     const watchdog = this.core.watchdog;
     this.openUnits.add(unit);
     watchdog.add(unit);
@@ -470,12 +479,29 @@ export class Session<S extends Record<string, unknown> = Record<string, never>> 
       dbTimeMs: round(this.tally.dbTimeMs),
       acquireWaitMs: round(this.summary.acquireWaitMs),
       leaks: this.summary.leaks,
+      connectionLosses: this.summary.connectionLosses,
+      timeouts: this.timeouts ?? {},
     };
     this.logger.info('session summary', line);
+    if (!this.options.onSummary) return;
+    try {
+      this.options.onSummary(line);
+    } catch (err) {
+      this.logger.warn('session summary callback failed', { session: this.id, error: (err as Error)?.message ?? String(err) });
+    }
   }
 
+  /** Counts an error once: in the layer counters and, the first time it is seen, in this session's summary. */
+  private readonly note = (err: unknown): void => {
+    if (!this.core.note(err)) return;
+    if (err instanceof TimeoutError) {
+      const t = (this.timeouts ??= {});
+      t[err.kind] = (t[err.kind] ?? 0) + 1;
+    } else if (err instanceof ConnectionLostError) this.summary.connectionLosses++;
+  };
+
   private noted<E>(err: E): E {
-    this.core.note(err);
+    this.note(err);
     return err;
   }
 }

@@ -31,7 +31,11 @@ export interface StatementGuard {
 export type StatementTally = { queries: number; dbTimeMs: number };
 
 export class StatementRunner {
-  constructor(private readonly core: Core) {}
+  /** `note` counts an error once (the session's: its summary and the layer counters). */
+  constructor(
+    private readonly core: Core,
+    private readonly note: (err: unknown) => void = core.note,
+  ) {}
 
   async run(
     conn: DriverConnection,
@@ -101,7 +105,7 @@ export class StatementRunner {
   }
 
   private noted<E>(err: E): E {
-    this.core.note(err);
+    this.note(err);
     return err;
   }
 }

@@ -45,7 +45,7 @@ export function newLayerCounters(): LayerCounters {
   };
 }
 
-/** What one session did; logged as one structured line when it ends. */
+/** What one session did; logged as one structured line when it ends (and given to SessionOptions.onSummary). */
 export type SessionSummary = {
   session: number;
   name: string | undefined;
@@ -59,4 +59,8 @@ export type SessionSummary = {
   dbTimeMs: number;
   acquireWaitMs: number;
   leaks: number;
+  /** Connections that died under this session's statements. */
+  connectionLosses: number;
+  /** This session's timeouts by kind; kinds that did not happen are absent. */
+  timeouts: Partial<Record<TimeoutKind, number>>;
 };
