@@ -9,7 +9,8 @@ export default defineConfig({
     // Integration files each create their own database; two cores, so keep parallelism modest.
     maxWorkers: 2,
     pool: 'forks',
-    // Session summaries are INFO lines; tests that assert logs inject a capturing logger.
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+    // Session summaries are INFO lines; tests that assert logs inject a capturing logger. Every invocation writes an
+    // EMF metrics line: off, except in the files that assert them (test/support/emf.ts).
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
   },
 });

@@ -12,6 +12,7 @@ import {
   IdleInTransactionTimeoutError,
   LockTimeoutError,
   PoolExhaustedError,
+  SchemaBehindError,
   SerializationFailureError,
   StatementTimeoutError,
   TooManyConnectionsError,
@@ -24,6 +25,8 @@ import { errorReply, type Reply } from './reply';
 
 /** Seconds a client should wait before retrying a 503 (a pool frees up or a connection is re-opened quickly). */
 export const RETRY_AFTER_SECONDS = 1;
+/** Seconds to wait when the schema is behind: the deployment's migrations take a while. */
+export const SCHEMA_RETRY_AFTER_SECONDS = 30;
 
 export type Severity = 'info' | 'warn' | 'error';
 export type MappedError = { reply: Reply; severity: Severity };
@@ -42,6 +45,15 @@ const unavailable = (requestId: string) =>
 
 const rules: Rule[] = [
   { match: is(HttpError), severity: 'info', map: (err, id) => fromHttpError(err as HttpError, id) },
+  {
+    // A deployment whose migrations have not run (or failed): nothing is served on a schema the code does not know.
+    match: is(SchemaBehindError),
+    severity: 'error',
+    map: (_err, id) =>
+      errorReply(503, ApiErrorCode.UNAVAILABLE, 'the database schema is behind this version of the service (migrations pending); retry later', id, {
+        headers: { 'retry-after': String(SCHEMA_RETRY_AFTER_SECONDS) },
+      }),
+  },
   {
     // Transient: no connection to be had right now. Conflicts that survived the retries are transient too.
     match: is(PoolExhaustedError, ConnectionLostError, ConnectionFailedError, ConnectTimeoutError, TooManyConnectionsError, SerializationFailureError, DeadlockError),

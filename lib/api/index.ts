@@ -20,7 +20,7 @@
 export { httpRoute, routeSpecOf, type HttpHandler, type RouteDefinition, type RouteHandler, type RouteRequest } from './route';
 export { ApiErrorCode, HttpError, badRequest, notFound, payloadTooLarge, unprocessable, type Issue } from './http-error';
 export { ok, created, toResult, REQUEST_ID_HEADER, type Reply, type ErrorBody } from './reply';
-export { replyForError, RETRY_AFTER_SECONDS } from './error-reply';
+export { replyForError, RETRY_AFTER_SECONDS, SCHEMA_RETRY_AFTER_SECONDS } from './error-reply';
 export { requireAdmin, configuredAdminToken, tokensMatch, bearerToken, ADMIN_TOKEN_ENV, MIN_ADMIN_TOKEN_LENGTH } from './admin-auth';
 export { minerIdentity, checkClaimedHotkey, unauthorized, type SignedMiner } from './identity';
 export {

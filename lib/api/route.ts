@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { routeKeyOf, routes, type RouteSpec } from '../app/functions';
 import type { Database, Session } from '../db';
-import { beginInvocation, logger, withSession } from '../lambda';
+import { beginInvocation, logger, publishInvocationMetrics, withSession } from '../lambda';
 import { requireAdmin } from './admin-auth';
 import { parseJsonBody, requestBody } from './body';
 import { replyForError } from './error-reply';
@@ -78,6 +78,8 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
     const requestId = event.requestContext?.requestId || context.awsRequestId;
     beginInvocation(context, requestId);
     let reply: Reply;
+    // Set once the session starts: from then on withSession publishes the invocation's metrics line.
+    let sessionStarted = false;
     try {
       if (spec.admin) await requireAdmin(event);
       const bytes = requestBody(event, spec.maxBodyBytes);
@@ -85,6 +87,7 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
       const body = definition.body ? validate(definition.body, parseJsonBody(bytes), 'body') : undefined;
       if (miner) checkClaimedHotkey(body, miner);
       const query = validate(definition.query ?? noQuery, event.queryStringParameters ?? {}, 'query');
+      sessionStarted = true;
       reply = await run({ event, body, query, requestId, miner } as Checked, context);
     } catch (err) {
       const mapped = replyForError(err, requestId);
@@ -94,6 +97,8 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
       else if (mapped.severity === 'warn') logger.warn('request failed', { ...fields, error: errorSummary(err) });
       else logger.info('request refused', { ...fields, error: errorSummary(err) });
     }
+    // Refused before any session: the invocation's line, with zero database figures.
+    if (!sessionStarted) publishInvocationMetrics(name, undefined);
     logger.info('request', { route: name, status: reply.status, requestId });
     return toResult(reply, requestId);
   };

@@ -91,6 +91,23 @@ export function routeKeyOf(route: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }
 
+/** The row of the schedule table with this name. */
+export function scheduleOf(name: ScheduleSpec['name']): ScheduleSpec {
+  const spec = schedules.find((s) => s.name === name);
+  if (!spec) throw new Error(`no schedule "${name}" in lib/app/functions.ts`);
+  return spec;
+}
+
+/** `job soil`: a job's name in logs and in the `function` dimension of its metrics. */
+export function jobFunctionName(job: Pick<ScheduleSpec, 'name'>): string {
+  return `job ${job.name}`;
+}
+
+/** A function's name in logs and metrics: the route key of a route, `job <name>` of a job. */
+export function functionNameOf(spec: AnyFunctionSpec): string {
+  return 'cron' in spec ? jobFunctionName(spec) : routeKeyOf(spec);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Database deadlines: derived once from the function timeout, so every database deadline fits
 // inside the invocation. Invariants (checked by test/infra/tables.test.ts):

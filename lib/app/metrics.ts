@@ -1,15 +1,14 @@
-// CloudWatch metric names shared by the health job (which emits them as EMF) and infra/monitoring.ts
-// (alarms and dashboard). Plain data: an alarm only fires if the name AND the full dimension set
-// match what is emitted, so both sides read them from here.
+// CloudWatch metric names shared by the functions (which emit them as EMF) and infra/monitoring.ts (alarms and
+// dashboard). Plain data: an alarm only fires if the name AND the full dimension set match what is emitted, so
+// both sides read them from here.
 
 /** EMF namespace; infra also sets POWERTOOLS_METRICS_NAMESPACE to it on every function. */
 export const METRICS_NAMESPACE = 'GaiaValidator';
 
 /**
- * The metrics of the scheduled health check. Every one carries exactly the dimension set
- * `{ service }` (Powertools adds `service` from POWERTOOLS_SERVICE_NAME, set by infra to
- * `serviceNameFor(stage)`), except TimeoutsByKind which carries `{ service, kind }`
- * (emit it with `metrics.singleMetric()` so `kind` does not leak onto the other metrics).
+ * The metrics of the scheduled health check: facts about the database as a whole. Every one carries exactly the
+ * dimension set `{ service }` (Powertools adds `service` from POWERTOOLS_SERVICE_NAME, set by infra to
+ * `serviceNameFor(stage)`).
  */
 export const HEALTH_METRICS = {
   /** 0 ok, 1 degraded, 2 failing (see HEALTH_STATUS). Unit: None. */
@@ -30,12 +29,6 @@ export const HEALTH_METRICS = {
   OldestTransactionAgeSeconds: 'OldestTransactionAgeSeconds',
   /** Sessions waiting on a lock held by another session. Unit: Count. */
   BlockedSessions: 'BlockedSessions',
-  /** Pool acquire wait (queue) of the invocation. Unit: Milliseconds. */
-  PoolAcquireWaitMs: 'PoolAcquireWaitMs',
-  /** Leaked pooled connections detected and repaired. Unit: Count. */
-  Leaks: 'Leaks',
-  /** Timeouts, one series per `kind` (TIMEOUT_KINDS). Unit: Count. */
-  TimeoutsByKind: 'TimeoutsByKind',
 } as const;
 
 export type HealthMetricName = (typeof HEALTH_METRICS)[keyof typeof HEALTH_METRICS];
@@ -44,9 +37,38 @@ export type HealthMetricName = (typeof HEALTH_METRICS)[keyof typeof HEALTH_METRI
 export const HEALTH_STATUS = { ok: 0, degraded: 1, failing: 2 } as const;
 
 /** Dimension names. */
-export const METRIC_DIMENSIONS = { service: 'service', kind: 'kind' } as const;
+export const METRIC_DIMENSIONS = { service: 'service', function: 'function' } as const;
 
-/** Values of the `kind` dimension of TimeoutsByKind: one per deadline of the timeout hierarchy. */
+/**
+ * The figures of one invocation's database session, published by every function (lib/lambda/invocation-metrics.ts)
+ * as one EMF line with two dimension sets: `{ service }` (the fleet: alarms read it) and `{ service, function }`
+ * (one function: the dashboard). An invocation that opened no session (a request refused before it) publishes
+ * zeros. The per-kind timeout metrics (TIMEOUT_METRICS) are in the same line, only when non-zero.
+ */
+export const INVOCATION_METRICS = {
+  /** Client time spent in statements (and driver calls standing for them). Unit: Milliseconds. */
+  DbTimeMs: 'DbTimeMs',
+  /** Statements sent (BEGIN and COMMIT included): the session's round trips. Unit: Count. */
+  RoundTrips: 'RoundTrips',
+  /** Time spent waiting for a pooled connection. Unit: Milliseconds. */
+  PoolAcquireWaitMs: 'PoolAcquireWaitMs',
+  /** Transactions or statements the session left behind and the layer repaired. Unit: Count. */
+  Leaks: 'Leaks',
+  /** Transaction attempts re-run after a serialization failure or deadlock. Unit: Count. */
+  Retries: 'Retries',
+  /** Connections that died under the session's statements. Unit: Count. */
+  ConnectionLosses: 'ConnectionLosses',
+  /** Timeouts of every kind. Unit: Count. */
+  Timeouts: 'Timeouts',
+  /** 1 when the session's callback failed (a database fault, or a refusal thrown inside it), else 0. Unit: Count. */
+  SessionErrors: 'SessionErrors',
+  /** The heartbeat: 1 per successful run of a scheduled job (absent otherwise). Unit: Count. */
+  JobSucceeded: 'JobSucceeded',
+} as const;
+
+export type InvocationMetricName = (typeof INVOCATION_METRICS)[keyof typeof INVOCATION_METRICS];
+
+/** The timeout kinds of the hierarchy as metrics: one deadline each. */
 export const TIMEOUT_KINDS = [
   'connect',
   'acquire',
@@ -57,6 +79,17 @@ export const TIMEOUT_KINDS = [
   'session',
 ] as const;
 export type TimeoutKind = (typeof TIMEOUT_KINDS)[number];
+
+/** The metric of each timeout kind (in the invocation line, only when non-zero). Unit: Count. */
+export const TIMEOUT_METRICS: Readonly<Record<TimeoutKind, string>> = {
+  connect: 'TimeoutsConnect',
+  acquire: 'TimeoutsAcquire',
+  statement: 'TimeoutsStatement',
+  lock: 'TimeoutsLock',
+  idle_in_transaction: 'TimeoutsIdleInTransaction',
+  transaction: 'TimeoutsTransaction',
+  session: 'TimeoutsSession',
+};
 
 /** The `service` dimension value (POWERTOOLS_SERVICE_NAME) of a stage: stages share an account. */
 export function serviceNameFor(stage: string): string {
@@ -71,6 +104,35 @@ export const ALARM_THRESHOLDS = {
   idleInTransaction: 1,
   /** Connections used >= 80% of max_connections for 2 consecutive checks. */
   connectionsUsedRatio: 0.8,
-  /** Any leak in a 5-minute period. */
+  /** Any leak in any function in a 5-minute period. */
   leaks: 1,
+  /** Any Lambda error (an unhandled exception, a timeout, a crash) of a function in a 5-minute period. */
+  lambdaErrors: 1,
+  /** Any throttled invocation of a function in a 5-minute period. */
+  lambdaThrottles: 1,
+  /** Duration p99 above this fraction of the function's timeout, for 3 consecutive 5-minute periods. */
+  durationOfTimeout: 0.8,
+  /** API responses that are 5XX, percent of all responses in a 5-minute period (with at least apiMinRequests). */
+  api5xxPercent: 5,
+  apiMinRequests: 10,
+  /** A job's heartbeat (JobSucceeded) missing for this many of its periods. */
+  jobMissedPeriods: 2,
+  /** Any message in the failed-runs queue. */
+  failedRuns: 1,
 } as const;
+
+/**
+ * The period of a job's EventBridge cron expression, in seconds: every N minutes, hourly (a fixed minute) or daily
+ * (a fixed minute and hour). The heartbeat alarm waits for `jobMissedPeriods` of them.
+ */
+export function cronPeriodSeconds(cron: string): number {
+  const fields = /^cron\((.*)\)$/.exec(cron.trim())?.[1]?.trim().split(/\s+/);
+  if (!fields || fields.length !== 6) throw new Error(`not an EventBridge cron expression: ${cron}`);
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
+  const everyDay = dayOfMonth === '*' && month === '*' && dayOfWeek === '?';
+  const step = (field: string) => (field === '*' ? 1 : /^\*\/(\d+)$/.exec(field)?.[1]);
+  if (everyDay && hour === '*' && step(minute)) return Number(step(minute)) * 60;
+  if (everyDay && /^\d+$/.test(minute) && step(hour)) return Number(step(hour)) * 3600;
+  if (everyDay && /^\d+$/.test(minute) && /^\d+$/.test(hour)) return 86_400;
+  throw new Error(`cron period not derivable (every N minutes, hourly or daily only): ${cron}`);
+}

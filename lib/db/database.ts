@@ -6,6 +6,7 @@ import { LazyDriver } from './drivers/lazy';
 import { defaultLogger, type DbLogger } from './log';
 import { Pool } from './pool';
 import { reportUncleanRelease } from './release-report';
+import type { MigrationMark } from './schema-version';
 import { detectProfile, type ProxyProfile } from './profiles';
 import { Session, type SessionOptions } from './session';
 import { StatementRules } from './statement-rules';
@@ -18,6 +19,8 @@ export type CreateDatabaseOptions<S extends Record<string, unknown>> = DbConfigI
   logger?: DbLogger;
   /** Environment to read settings from (default process.env). */
   env?: Record<string, string | undefined>;
+  /** The newest migration the code needs (the Lambda wrapper refuses to serve on a database behind it). */
+  requiredMigration?: MigrationMark;
 };
 
 export type Database<S extends Record<string, unknown> = Record<string, never>> = {
@@ -26,6 +29,8 @@ export type Database<S extends Record<string, unknown> = Record<string, never>> 
   readonly driverName: string;
   /** What the driver can do (a step that needs interactive transactions or concurrency checks here). */
   readonly capabilities: Readonly<DriverCapabilities>;
+  /** The newest migration the code needs, when the creator said so. */
+  readonly requiredMigration: MigrationMark | undefined;
   /** Runs fn as one session; everything it acquired is released when fn settles. */
   session<T>(fn: (session: Session<S>) => Promise<T>, options?: SessionOptions): Promise<T>;
   stats(): DatabaseStats;
@@ -36,7 +41,7 @@ export type Database<S extends Record<string, unknown> = Record<string, never>> 
 export function createDatabase<S extends Record<string, unknown> = Record<string, never>>(
   options: CreateDatabaseOptions<S> = {},
 ): Database<S> {
-  const { schema, logger: givenLogger, env, ...input } = options;
+  const { schema, logger: givenLogger, env, requiredMigration, ...input } = options;
   const config = loadConfig(input, env);
   const { profile, reason } = detectProfile(config.proxyProfile, config.url, { driver: config.driver, preparedStatements: config.preparedStatements });
   const logger = givenLogger ?? defaultLogger();
@@ -61,6 +66,7 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
     profile,
     driverName: driver.name,
     capabilities: driver.capabilities,
+    requiredMigration,
     session(fn, sessionOptions = {}) {
       if (!announced) {
         announced = true;

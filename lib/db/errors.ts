@@ -26,6 +26,7 @@ export const ErrorCode = {
   UNSUPPORTED: 'UNSUPPORTED',
   CONFIG_INVALID: 'CONFIG_INVALID',
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  SCHEMA_BEHIND: 'SCHEMA_BEHIND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -254,6 +255,22 @@ export class StatementRefusedError extends UnsupportedError {
 export class LimitExceededError extends DbError {
   constructor(message: string, init: DbErrorInit = {}) {
     super(ErrorCode.LIMIT_EXCEEDED, message, false, init);
+  }
+}
+
+/** The database lacks migrations the code needs (a deployment whose migrations have not run yet). */
+export class SchemaBehindError extends DbError {
+  /** Tag of the newest migration the code needs. */
+  readonly required: string;
+  /** `when` (journal millis) of the newest migration applied, or null when none is. */
+  readonly appliedAt: number | null;
+  constructor(message: string, init: { required: string; appliedAt: number | null }) {
+    super(ErrorCode.SCHEMA_BEHIND, message, true);
+    this.required = init.required;
+    this.appliedAt = init.appliedAt;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), required: this.required, appliedAt: this.appliedAt };
   }
 }
 

@@ -15,5 +15,6 @@ export { roleTimeoutsSql, type RoleTimeouts } from './role-timeouts';
 export { fingerprint } from './fingerprint';
 export { redact } from './redact';
 export { migrate, MIGRATION_LOCK_KEY, type MigrateOptions, type MigrateResult, type AppliedMigration } from './migrate';
+export { lastAppliedMigration, assertSchemaCurrent, type MigrationMark } from './schema-version';
 export * from './errors';
 export * from './monitor';

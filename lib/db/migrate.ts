@@ -6,6 +6,7 @@ import path from 'node:path';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Database } from './database';
 import { ConfigError } from './errors';
+import { LAST_APPLIED_SQL, MIGRATIONS_TABLE } from './schema-version';
 
 export type MigrateOptions = {
   /** Folder holding the *.sql files and meta/_journal.json written by `drizzle-kit generate`. */
@@ -26,8 +27,6 @@ export type MigrateResult = {
 /** Fixed key of the advisory lock that serializes migrators ("migr" as bytes; any constant shared by all runners works). */
 export const MIGRATION_LOCK_KEY = 0x6d696772;
 
-const TABLE = '"drizzle"."__drizzle_migrations"';
-
 /**
  * Applies the pending migrations. Pending = newer than the last recorded one (drizzle's own rule, by the
  * journal's `when`), so a database migrated with `drizzle-kit migrate` is recognised and vice versa.
@@ -42,13 +41,13 @@ export async function migrate<S extends Record<string, unknown>>(db: Database<S>
           // First statement of the unit: a second runner waits here until the first commits, then sees its rows.
           await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
           await tx.query('CREATE SCHEMA IF NOT EXISTS "drizzle"');
-          await tx.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
-          const last = await tx.query<{ created_at: string | number }>(`SELECT created_at FROM ${TABLE} ORDER BY created_at DESC LIMIT 1`);
+          await tx.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
+          const last = await tx.query<{ created_at: string | number }>(LAST_APPLIED_SQL);
           const lastMillis = last.rows[0] === undefined ? undefined : Number(last.rows[0].created_at);
           const pending = migrations.filter((m) => lastMillis === undefined || lastMillis < m.folderMillis);
           for (const m of pending) {
             for (const statement of m.statements) await tx.query(statement);
-            await tx.query(`INSERT INTO ${TABLE} (hash, created_at) VALUES ($1, $2)`, [m.hash, m.folderMillis]);
+            await tx.query(`INSERT INTO ${MIGRATIONS_TABLE} (hash, created_at) VALUES ($1, $2)`, [m.hash, m.folderMillis]);
           }
           return {
             applied: pending.map(({ tag, hash, folderMillis }) => ({ tag, hash, folderMillis })),

@@ -13,6 +13,7 @@ export {
   type NotFoundEntity,
 } from './errors';
 export { createValidatorDatabase, tables, type ValidatorDatabase, type ValidatorSchema } from './database';
+export { REQUIRED_MIGRATION } from './migrations';
 export { counting, inTransaction, atomicStatement, type AnySession, type AnyTransaction, type Executor, type Sql, type StatementTally } from './sql';
 export { syncMetagraph, listMiners, minerByHotkey, type SyncMetagraphOptions } from './miners';
 export { purgeDeregistrations, PURGE_BATCH_MAX, type PurgeOptions, type PurgeSummary } from './deregistration';

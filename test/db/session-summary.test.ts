@@ -1,14 +1,14 @@
 // SessionOptions.onSummary: each session hands its own figures (round trips, database time, pool wait, leaks,
 // retries, timeouts by kind, connection losses, outcome) to the caller once, when it ends, whatever happened in it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionLostError, createDatabase, StatementTimeoutError, type Database, type SessionSummary } from '../../lib/db';
+import { ConnectionLostError, createDatabase, StatementTimeoutError, type Database, type Session, type SessionSummary } from '../../lib/db';
 import { captureLogger } from '../support/logger';
 import { adminQuery, createTestDatabase, randomName, type TestDatabase } from '../support/postgres';
 
 /** Runs fn as one session and returns its outcome and the summary it handed over. */
-async function summarized<T>(db: Database, fn: Parameters<Database['session']>[0]): Promise<{ result: unknown; summaries: SessionSummary[] }> {
+async function summarized(db: Database, fn: (s: Session) => Promise<unknown>): Promise<{ result: unknown; summaries: SessionSummary[] }> {
   const summaries: SessionSummary[] = [];
-  const result = await db.session(fn as (s: never) => Promise<T>, { name: 'probe', onSummary: (s) => summaries.push(s) }).catch((e: unknown) => e);
+  const result = await db.session(fn, { name: 'probe', onSummary: (s) => summaries.push(s) }).catch((e: unknown) => e);
   return { result, summaries };
 }
 

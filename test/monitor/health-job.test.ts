@@ -1,7 +1,8 @@
 // The scheduled job: runs the check (policy from HEALTH_POLICY, default off), logs the report as one structured
 // line with the invocation's correlation id, and publishes the metrics as EMF in the names infra alarms on.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HEALTH_METRICS, METRICS_NAMESPACE } from '../../lib/app/metrics';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEALTH_METRICS, INVOCATION_METRICS, METRICS_NAMESPACE, TIMEOUT_METRICS } from '../../lib/app/metrics';
 import { schedules } from '../../lib/app/functions';
 import { createDatabase, type Database } from '../../lib/db';
 import { logger } from '../../lib/lambda';
@@ -10,30 +11,27 @@ import { lambdaContext } from '../../dev/server/lambda-context';
 import { scheduledEvent } from '../../dev/server/scheduled-event';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { captureLogger } from '../support/logger';
+import { captureOutput, dimensionSets, emfOf, enableMetricsOutput, metricNames, type Line } from '../support/emf';
 
-type Line = Record<string, any>;
+enableMetricsOutput();
 const spec = schedules.find((s) => s.name === 'health')!;
 
-/** Runs the job and returns what it wrote (Powertools: EMF and INFO to stdout, WARN to stderr), as JSON lines. */
+/** Runs the job and returns what it wrote, as JSON lines. */
 async function runJob(job: ReturnType<typeof healthJob>) {
-  const out: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    out.push(chunk.toString());
-    return true;
-  };
-  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
   const context = lambdaContext(spec);
-  try {
-    const result = await job(scheduledEvent('health'), context);
-    const lines = out.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
-    return { result, lines, context };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
+  const { result, error, lines } = await captureOutput(() => job(scheduledEvent('health'), context));
+  if (error) throw error;
+  return { result: result!, lines, context };
 }
 
-const emf = (lines: Line[]) => lines.filter((l) => l._aws?.CloudWatchMetrics);
-const metricNames = (line: Line) => (line._aws.CloudWatchMetrics[0].Metrics as { Name: string }[]).map((m) => m.Name).sort();
+/** The job's two EMF documents: the database's facts ({ service }) and its invocation line (two dimension sets). */
+function documents(lines: Line[]) {
+  const docs = emfOf(lines);
+  const health = docs.filter((d) => metricNames(d).includes(HEALTH_METRICS.HealthStatus));
+  const invocation = docs.filter((d) => metricNames(d).includes(INVOCATION_METRICS.RoundTrips));
+  expect(health.length + invocation.length).toBe(docs.length);
+  return { health, invocation };
+}
 
 describe('health job (scheduled)', () => {
   let tdb: TestDatabase;
@@ -59,32 +57,45 @@ describe('health job (scheduled)', () => {
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ level: 'INFO', correlationId: context.awsRequestId, report: { status: result.status, policy: { mode: 'off' } } });
     expect(result).toEqual({ status: 'ok', reasons: [] });
-    // ... and one EMF document with the alarm's names, namespace and dimension set
-    const [doc, ...rest] = emf(lines);
-    expect(rest).toHaveLength(0);
-    expect(doc!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: METRICS_NAMESPACE, Dimensions: [['service']] });
-    const expected = Object.values(HEALTH_METRICS).filter((n) => n !== HEALTH_METRICS.TimeoutsByKind).sort();
-    expect(metricNames(doc!)).toEqual(expected);
-    expect(doc![HEALTH_METRICS.HealthStatus]).toBe(0);
-    expect(doc![HEALTH_METRICS.ConnectionsUsed]).toBe(reports[0]!.report.connections.used);
-    expect(doc![HEALTH_METRICS.ConnectionsUsedRatio]).toBe(reports[0]!.report.connections.usedRatio);
+    // ... one EMF document with the alarm's names, namespace and dimension set
+    const { health, invocation } = documents(lines);
+    expect(health).toHaveLength(1);
+    const doc = health[0]!;
+    expect(doc._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: METRICS_NAMESPACE, Dimensions: [['service']] });
+    expect(metricNames(doc)).toEqual(Object.values(HEALTH_METRICS).sort());
+    expect(doc[HEALTH_METRICS.HealthStatus]).toBe(0);
+    expect(doc[HEALTH_METRICS.ConnectionsUsed]).toBe(reports[0]!.report.connections.used);
+    expect(doc[HEALTH_METRICS.ConnectionsUsedRatio]).toBe(reports[0]!.report.connections.usedRatio);
+    // ... and the invocation's own line: the check's session (3 round trips) and the job's heartbeat
+    expect(invocation).toHaveLength(1);
+    expect(dimensionSets(invocation[0]!)).toEqual([['service', 'function'], ['service']]);
+    expect(invocation[0]).toMatchObject({ function: 'job health', [INVOCATION_METRICS.RoundTrips]: reports[0]!.report.roundTrips, [INVOCATION_METRICS.JobSucceeded]: 1 });
   });
 
-  it('emits TimeoutsByKind with its kind dimension for timeouts since the last check', async () => {
-    // Prepare: one timeout in this container (a transaction outliving its limit)
-    const timedOut = db.session((s) => s.transaction((tx) => tx.query('SELECT pg_sleep(2)'), { timeoutMs: 50 }));
-    await expect(timedOut).rejects.toMatchObject({ kind: expect.stringMatching(/^(statement|transaction)$/) });
-    // Act
-    const { lines } = await runJob(healthJob(() => db, {}));
-    // Assess
-    const byKind = emf(lines).filter((l) => metricNames(l).includes(HEALTH_METRICS.TimeoutsByKind));
-    expect(byKind).toHaveLength(1);
-    expect(byKind[0]!._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'kind']]);
-    expect(byKind[0]!.kind).toMatch(/^(statement|transaction)$/);
-    // The value is the layer's count since the previous check (the layer may count one unit's timeout per guard).
-    const since = lines.find((l) => l.message === 'health report')!.report.sinceLastCheck.timeouts;
-    expect(byKind[0]![HEALTH_METRICS.TimeoutsByKind]).toBe(since[byKind[0]!.kind]);
-    expect(since[byKind[0]!.kind]).toBeGreaterThanOrEqual(1);
+  it("counts the check's own timeouts in its invocation line, by kind", async () => {
+    // Prepare: a server that accepts connections and never answers: the check's connect times out
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const mute = createDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 200, logger: captureLogger() });
+    try {
+      // Act
+      const { result, lines } = await runJob(healthJob(() => mute, {}));
+      // Assess: the check failed on the timeout; the job still reported (heartbeat) and counted the timeout by kind
+      expect(result).toEqual({ status: 'failing', reasons: ['database_timeout'] });
+      const [line] = documents(lines).invocation;
+      expect(line).toMatchObject({
+        [INVOCATION_METRICS.Timeouts]: 1,
+        [TIMEOUT_METRICS.connect]: 1,
+        [INVOCATION_METRICS.SessionErrors]: 1,
+        [INVOCATION_METRICS.JobSucceeded]: 1,
+        outcome: 'error',
+        errorCode: 'CONNECT_TIMEOUT',
+      });
+    } finally {
+      await mute.close();
+      silent.close();
+    }
   });
 
   it('takes its policy from HEALTH_POLICY', async () => {
@@ -104,9 +115,9 @@ describe('health job (scheduled)', () => {
     // Assess
     expect(result).toEqual({ status: 'failing', reasons: ['database_unreachable'] });
     expect(lines.find((l) => l.message === 'health report')!.level).toBe('WARN');
-    const [doc] = emf(lines);
+    const [doc] = documents(lines).health;
     expect(doc![HEALTH_METRICS.HealthStatus]).toBe(2);
     // Not measured, so not emitted: a missing point rather than a reassuring zero.
-    expect(metricNames(doc!)).toEqual([HEALTH_METRICS.HealthStatus, HEALTH_METRICS.Leaks, HEALTH_METRICS.PoolAcquireWaitMs].sort());
+    expect(metricNames(doc!)).toEqual([HEALTH_METRICS.HealthStatus]);
   });
 });

@@ -21,6 +21,8 @@ export type CheckHealthOptions = {
   logger?: DbLogger;
   /** Environment for HEALTH_* settings (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Receives the check's session summary (as SessionOptions.onSummary), e.g. for the invocation's metrics. */
+  onSummary?: (summary: SessionSummary) => void;
 };
 
 /** The snapshot and the client time of its unit (pool wait included). */
@@ -67,6 +69,7 @@ async function runCheck<S extends Record<string, unknown>>(db: Database<S>, t: H
       deadline: Math.min(Date.now() + t.checkTimeoutMs, options.deadline ?? Number.POSITIVE_INFINITY),
       name: 'health',
       logger: tapSummary(logger, (line) => (summary = line)),
+      onSummary: options.onSummary,
     });
   } catch (err) {
     failure = err;
