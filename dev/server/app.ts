@@ -57,6 +57,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   //    each handler module opens its own database, and two PGlite instances on one folder would diverge.
   // Locally, every leak report carries the caller's stack (in Lambda only after a container's first leak).
   env.DB_LEAK_STACKS ??= 'true';
+  // Every invocation writes an EMF metrics line in Lambda; here they would bury the log (POWERTOOLS_METRICS_DISABLED=false shows them).
+  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const admin = resolveAdminToken(env, resolve(dataDir, 'admin-token'));
   env.ADMIN_TOKEN = admin.token;
   const validator = resolveValidatorHotkey(env, dataDir);

@@ -32,6 +32,8 @@ export type RouteDefinition<B extends AnySchema | undefined, Q extends AnySchema
    * decided by minerIdentity from the Epistula signature before the body is parsed.
    */
   miner?: M;
+  /** false: serve even when the database schema is behind the code (a handler that reports it, GET /health). */
+  schemaGate?: boolean;
 };
 
 export type RouteRequest<B, Q, M extends boolean, S extends Record<string, unknown>> = {
@@ -70,6 +72,7 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
   const run = withSession(definition.db, (req: Checked, context, session: Session<S>) => handler({ ...req, context, session } as RouteRequest<B, Q, M, S>), {
     name,
     correlationId: (req: Checked) => req.requestId,
+    schemaGate: definition.schemaGate,
   });
 
   return async (event, context) => {

@@ -37,6 +37,7 @@ const KiB = 1024;
 
 export const routes: readonly RouteSpec[] = [
   { ...api, method: 'GET', path: '/health', handler: 'functions/api/health.ts', admin: false, maxBodyBytes: 0 },
+  { ...api, method: 'GET', path: '/health/report', handler: 'functions/api/health-report.ts', admin: true, maxBodyBytes: 0 },
   { ...api, method: 'PUT', path: '/miners', handler: 'functions/api/miners-sync.ts', admin: true, maxBodyBytes: 256 * KiB },
   { ...api, method: 'GET', path: '/miners', handler: 'functions/api/miners-list.ts', admin: false, maxBodyBytes: 0 },
   { ...api, method: 'POST', path: '/soil/regions', handler: 'functions/api/soil-regions.ts', admin: true, maxBodyBytes: 1024 * KiB },

@@ -19,6 +19,8 @@ export type WithSessionOptions = {
   correlationId?: (event: never) => string | undefined;
   /** A scheduled job: a successful run writes its heartbeat (JobSucceeded) in the invocation's metrics line. */
   heartbeat?: boolean;
+  /** false: serve whatever the schema (a handler that reports it itself, GET /health). Default true. */
+  schemaGate?: boolean;
 };
 
 export function withSession<E, R, S extends Record<string, unknown>>(
@@ -35,7 +37,7 @@ export function withSession<E, R, S extends Record<string, unknown>>(
     try {
       const result = await database.session(
         async (session) => {
-          await ensureSchema(database, session);
+          if (options.schemaGate !== false) await ensureSchema(database, session);
           return handler(event, context, session);
         },
         { deadline: deadlineOf(context, margin), name: options.name, logger: dbLogger, onSummary: (s) => (summary = s) },

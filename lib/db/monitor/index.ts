@@ -10,6 +10,9 @@ export {
   POLICY_OFF,
   loadHealthThresholds,
   loadHealthPolicy,
+  loadLivenessSettings,
+  LIVENESS_SETTINGS,
+  type LivenessSettings,
   type HealthThresholds,
   type HealthThresholdsInput,
   type HealthPolicy,
@@ -18,5 +21,5 @@ export {
   type PolicyMode,
 } from './settings';
 export { REASON_CODES, type HealthReport, type HealthStatus, type HealthReason, type ReasonCode, type ActivitySession, type LockSession, type PolicyAction, type DeltaCounters } from './report';
-export { healthSummary, type HealthSummary } from './summary';
 export { activityFingerprint } from './query-text';
+export { livenessProbe, type Liveness, type LivenessProbe } from './liveness';

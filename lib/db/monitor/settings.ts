@@ -48,6 +48,17 @@ export const POLICY_OFF: HealthPolicy = {
   terminateIdleAfterMs: POLICY_SETTINGS.terminateIdleAfterMs.default,
 };
 
+/** The liveness answer of GET /health (liveness.ts). */
+export const LIVENESS_SETTINGS = {
+  cacheMs: { env: 'HEALTH_LIVENESS_CACHE_MS', default: 5_000, min: 0, max: 60_000, integer: true, doc: 'A container answers GET /health from its last liveness check this long (0: every call checks).' },
+} as const satisfies Record<string, NumberSetting>;
+
+export type LivenessSettings = { -readonly [K in keyof typeof LIVENESS_SETTINGS]: number };
+
+export function loadLivenessSettings(input: Partial<LivenessSettings> = {}, env: Env = process.env): LivenessSettings {
+  return { cacheMs: resolveNumber('cacheMs', LIVENESS_SETTINGS.cacheMs, input.cacheMs, env) };
+}
+
 export function loadHealthThresholds(input: HealthThresholdsInput = {}, env: Env = process.env): HealthThresholds {
   const t = { scope: oneOf(HEALTH_SCOPE_ENV, 'scope', input.scope, env, HEALTH_SCOPES, 'database') } as HealthThresholds;
   for (const key of Object.keys(HEALTH_SETTINGS) as (keyof typeof HEALTH_SETTINGS)[]) {
