@@ -20,9 +20,12 @@ import { figure, type Figure } from '../bench/support/figures';
 import {
   DATABASE_TARGETS,
   DRIVER_PACKAGES,
+  IAM_AUTH_PACKAGES,
   allFunctions,
+  bundledPackages,
   defaultDatabaseTarget,
   driverOfTarget,
+  iamAuthOfTarget,
   lambdaBundleExternal,
   type AnyFunctionSpec,
   type DeployedDriver,
@@ -46,21 +49,25 @@ const SST_BANNER = [
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ].join('\n');
 
-/** Every driver package, recognised in a metafile by its folder under node_modules. */
-const DRIVER_PACKAGE_NAMES = [...new Set(Object.values(DRIVER_PACKAGES).flat())];
+/** Every driver package (and the IAM signer), recognised in a metafile by its folder under node_modules. */
+const DRIVER_PACKAGE_NAMES = [...new Set([...Object.values(DRIVER_PACKAGES).flat(), ...IAM_AUTH_PACKAGES])];
+
+/** A deployment's bundle flavour: its driver, and whether it signs IAM tokens (dist/<flavour>/). */
+type Flavour = { driver: DeployedDriver; iamAuth: boolean };
+const flavourName = (f: Flavour) => `${f.driver}${f.iamAuth ? '-iam' : ''}`;
 
 /** What each deployment of a target runs: the default target first, then every target, Neon with each of its drivers. */
-const TARGETS: { name: string; driver: DeployedDriver }[] = [
-  ...DATABASE_TARGETS.map((t) => ({ name: t, driver: driverOfTarget(t) })),
-  { name: 'neon (DB_NEON_DRIVER=neon-ws)', driver: driverOfTarget('neon', 'neon-ws') },
+const TARGETS: ({ name: string } & Flavour)[] = [
+  ...DATABASE_TARGETS.map((t) => ({ name: t, driver: driverOfTarget(t), iamAuth: iamAuthOfTarget(t) })),
+  { name: 'neon (DB_NEON_DRIVER=neon-ws)', driver: driverOfTarget('neon', 'neon-ws'), iamAuth: false },
 ];
 const DEFAULT_TARGET = TARGETS.find((t) => t.name === defaultDatabaseTarget)!;
 
 export type Drivers = { bundled: string[]; external: string[] };
 
-/** Bundles one handler to dist/<driver>/<handler>.mjs (+ .meta.json) with SST's options and the driver's externals. */
-export async function bundle(spec: AnyFunctionSpec, driver: DeployedDriver): Promise<{ outFile: string; bytes: number; metafile: Metafile }> {
-  const outFile = path.join(distDir, driver, spec.handler.replace(/\.[cm]?[jt]s$/, '.mjs'));
+/** Bundles one handler to dist/<flavour>/<handler>.mjs (+ .meta.json) with SST's options and the flavour's externals. */
+export async function bundle(spec: AnyFunctionSpec, flavour: Flavour): Promise<{ outFile: string; bytes: number; metafile: Metafile }> {
+  const outFile = path.join(distDir, flavourName(flavour), spec.handler.replace(/\.[cm]?[jt]s$/, '.mjs'));
   const result = await build({
     entryPoints: [path.join(root, spec.handler)],
     outfile: outFile,
@@ -72,7 +79,7 @@ export async function bundle(spec: AnyFunctionSpec, driver: DeployedDriver): Pro
     minify: true,
     keepNames: true,
     mainFields: ['module', 'main'],
-    external: [...SST_FORCE_EXTERNAL, ...lambdaBundleExternal(spec.needsDatabase ? driver : undefined)],
+    external: [...SST_FORCE_EXTERNAL, ...lambdaBundleExternal(spec.needsDatabase ? flavour.driver : undefined, flavour.iamAuth)],
     banner: { js: SST_BANNER },
     sourcemap: false,
     metafile: true,
@@ -146,7 +153,7 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const failures: string[] = [];
   const rows: string[][] = [];
-  /** Per driver and handler: what the bundle carries (targets on the same driver share one bundle). */
+  /** Per flavour and handler: what the bundle carries (targets of the same flavour share one bundle). */
   const carried = new Map<string, Drivers>();
   const specs = allFunctions.filter(({ handler }) => {
     if (existsSync(path.join(root, handler))) return true;
@@ -154,13 +161,15 @@ async function main(): Promise<void> {
     return false;
   });
 
-  for (const driver of [...new Set(TARGETS.map((t) => t.driver))]) {
+  const flavours = [...new Map(TARGETS.map((t) => [flavourName(t), { driver: t.driver, iamAuth: t.iamAuth }])).values()];
+  for (const flavour of flavours) {
+    const driver = flavourName(flavour);
     for (const spec of specs) {
       const { handler } = spec;
       const name = `${driver}:${handler}`;
       let built: Awaited<ReturnType<typeof bundle>>;
       try {
-        built = await bundle(spec, driver);
+        built = await bundle(spec, flavour);
       } catch (err) {
         const errors = (err as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
         const message = errors?.map((e) => `${e.text}${e.location ? ` (${e.location.file}:${e.location.line})` : ''}`).join('; ');
@@ -172,7 +181,7 @@ async function main(): Promise<void> {
       if (!size.met) failures.push(`${name}: ${built.bytes} bytes, over the ${SIZE_LIMIT_BYTES} bytes (1.5 MiB) limit`);
       const d = driversIn(built.metafile);
       carried.set(name, d);
-      const mismatch = driverMismatch(d, spec.needsDatabase ? DRIVER_PACKAGES[driver] : []);
+      const mismatch = driverMismatch(d, spec.needsDatabase ? bundledPackages(flavour.driver, flavour.iamAuth) : []);
       if (mismatch) failures.push(`${name}: ${mismatch}`);
       let importCell = 'failed';
       try {
@@ -192,7 +201,7 @@ async function main(): Promise<void> {
     targets: Object.fromEntries(
       TARGETS.map((t) => [
         t.name,
-        { driver: t.driver, functions: Object.fromEntries(specs.map((s) => [s.handler, carried.get(`${t.driver}:${s.handler}`) ?? null])) },
+        { driver: t.driver, iamAuth: t.iamAuth, functions: Object.fromEntries(specs.map((s) => [s.handler, carried.get(`${flavourName(t)}:${s.handler}`) ?? null])) },
       ]),
     ),
   };
@@ -205,7 +214,7 @@ async function main(): Promise<void> {
   console.log(`\ntrivial module cold import: ${trivialMs.toFixed(1)} ms (median of ${COLD_IMPORT_RUNS} fresh node processes)`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
-  console.log(`\ntargets: ${TARGETS.map((t) => `${t.name} -> ${t.driver}`).join('; ')} (default: ${DEFAULT_TARGET.name})`);
+  console.log(`\ntargets: ${TARGETS.map((t) => `${t.name} -> ${flavourName(t)}`).join('; ')} (default: ${DEFAULT_TARGET.name})`);
   console.log(`wrote bench/results/bundles.json (${figures.length} figures), bench/results/bundle-drivers.json`);
   if (failures.length > 0) {
     console.error(`\nFailures:\n  ${failures.join('\n  ')}`);

@@ -272,14 +272,27 @@ export function driverOfTarget(target: DatabaseTarget, neonDriver?: string): Dep
   return neonDriverFor(neonDriver);
 }
 
+/** The package of RDS IAM authentication (lib/db's pg driver with DB_IAM_AUTH, loaded at its first connect). */
+export const IAM_AUTH_PACKAGES = ['@aws-sdk/rds-signer'] as const;
+
+/** Targets whose functions sign RDS IAM tokens instead of holding a database password (RDS Proxy). */
+export function iamAuthOfTarget(target: DatabaseTarget): boolean {
+  return target === 'aurora-proxy';
+}
+
+/** The packages a function's bundle carries: its driver's, and the IAM signer when it authenticates by IAM. */
+export function bundledPackages(driver: DeployedDriver | undefined, iamAuth = false): string[] {
+  if (!driver) return [];
+  return [...DRIVER_PACKAGES[driver], ...(iamAuth ? IAM_AUTH_PACKAGES : [])];
+}
+
 /**
- * Packages left out of a Lambda bundle (SST `nodejs.esbuild.external`, also scripts/bundle.ts):
- * every driver package but those of the driver the function uses (all of them when it uses no
- * database). An external that is never loaded costs nothing: lib/db imports a driver and its
- * package only at the first connect. PGlite is always external (a bundled copy would not work in
- * Lambda anyway: its .wasm/.data files are not bundled).
+ * Packages left out of a Lambda bundle (SST `nodejs.esbuild.external`, also scripts/bundle.ts): every driver
+ * package (and the IAM signer) but those the function uses (bundledPackages; none when it uses no database). An
+ * external that is never loaded costs nothing: lib/db imports a driver and its package only at the first connect.
+ * PGlite is always external (a bundled copy would not work in Lambda anyway: its .wasm/.data files are not bundled).
  */
-export function lambdaBundleExternal(driver: DeployedDriver | undefined): string[] {
-  const used = new Set<string>(driver ? DRIVER_PACKAGES[driver] : []);
-  return [...new Set(Object.values(DRIVER_PACKAGES).flat())].filter((p) => !used.has(p));
+export function lambdaBundleExternal(driver: DeployedDriver | undefined, iamAuth = false): string[] {
+  const used = new Set(bundledPackages(driver, iamAuth));
+  return [...new Set([...Object.values(DRIVER_PACKAGES).flat(), ...IAM_AUTH_PACKAGES])].filter((p) => !used.has(p));
 }

@@ -76,6 +76,13 @@ export type DbConfig = NumericSettings & {
   dataApiEndpoint: string | undefined;
   /** data-api: AWS region (undefined = the SDK's, e.g. AWS_REGION in Lambda). */
   dataApiRegion: string | undefined;
+  /**
+   * pg: authenticate with RDS IAM tokens instead of a password (RDS Proxy with IAM auth required). The URL names
+   * the user and no password; each new connection gets a token signed with the function's own AWS credentials.
+   */
+  iamAuth: boolean;
+  /** pg with iamAuth: the region the tokens are signed for (undefined = the SDK's, e.g. AWS_REGION in Lambda). */
+  iamRegion: string | undefined;
 };
 
 export type DbConfigInput = Partial<DbConfig>;
@@ -99,6 +106,8 @@ const STRING_ENV = {
   dataApiDatabase: 'DB_DATA_API_DATABASE',
   dataApiEndpoint: 'DB_DATA_API_ENDPOINT',
   dataApiRegion: 'DB_DATA_API_REGION',
+  iamAuth: 'DB_IAM_AUTH',
+  iamRegion: 'DB_IAM_REGION',
 } as const;
 
 export const STRING_SETTINGS_DOC: Record<keyof typeof STRING_ENV, { env: string; default: string; doc: string }> = {
@@ -120,6 +129,8 @@ export const STRING_SETTINGS_DOC: Record<keyof typeof STRING_ENV, { env: string;
   dataApiDatabase: { env: STRING_ENV.dataApiDatabase, default: '(none)', doc: 'data-api: database name (required).' },
   dataApiEndpoint: { env: STRING_ENV.dataApiEndpoint, default: '(AWS)', doc: 'data-api: endpoint URL override (a local endpoint).' },
   dataApiRegion: { env: STRING_ENV.dataApiRegion, default: '(SDK default)', doc: 'data-api: AWS region.' },
+  iamAuth: { env: STRING_ENV.iamAuth, default: 'false', doc: 'pg: RDS IAM auth tokens as the password (RDS Proxy); DATABASE_URL names the user, no password, sslmode only.' },
+  iamRegion: { env: STRING_ENV.iamRegion, default: '(SDK default)', doc: 'pg with DB_IAM_AUTH: AWS region the tokens are signed for.' },
 };
 
 type Env = Record<string, string | undefined>;
@@ -170,6 +181,7 @@ type DriverSettings = Pick<
   DbConfig,
   | 'neonWsProxy' | 'neonSecureWebSocket' | 'neonPipelineConnect' | 'neonCoalesceWrites' | 'neonFetchEndpoint'
   | 'dataApiResourceArn' | 'dataApiSecretArn' | 'dataApiDatabase' | 'dataApiEndpoint' | 'dataApiRegion'
+  | 'iamAuth' | 'iamRegion'
 >;
 
 function driverSettings(input: DbConfigInput, env: Env): DriverSettings {
@@ -187,6 +199,8 @@ function driverSettings(input: DbConfigInput, env: Env): DriverSettings {
     dataApiDatabase: str('dataApiDatabase'),
     dataApiEndpoint: str('dataApiEndpoint'),
     dataApiRegion: str('dataApiRegion'),
+    iamAuth: input.iamAuth ?? parseBool(STRING_ENV.iamAuth, env[STRING_ENV.iamAuth]),
+    iamRegion: str('iamRegion'),
   };
 }
 
@@ -205,6 +219,7 @@ function checkDriver(c: DbConfig): void {
     const v = c[key];
     if (v !== undefined && !/^https?:\/\//i.test(v)) throw new ConfigError(`${STRING_ENV[key]} must be an http:// or https:// URL`);
   }
+  if (c.iamAuth) checkIamUrl(c);
   if (c.driver === 'data-api') {
     for (const key of ['dataApiResourceArn', 'dataApiSecretArn', 'dataApiDatabase'] as const) {
       if (!c[key]) throw new ConfigError(`${STRING_ENV[key]} is required for driver "data-api"`);
@@ -216,6 +231,24 @@ function checkDriver(c: DbConfig): void {
     // dataApiTransactionExpiryMs; the driver reports that from its own clock, whatever the idle setting.)
     c.statementTimeoutMs = Math.min(c.statementTimeoutMs, DATA_API_STATEMENT_LIMIT_MS);
     c.lockTimeoutMs = Math.min(c.lockTimeoutMs, c.statementTimeoutMs);
+  }
+}
+
+/** sslmode values of an IAM-authenticated URL: RDS Proxy requires TLS; `disable` is for a local test server only. */
+export const IAM_SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+
+/** IAM auth: pg only, a user and no password in the URL, and nothing in it the driver would not honour. */
+function checkIamUrl(c: DbConfig): void {
+  if (c.driver !== 'pg') throw new ConfigError(`${STRING_ENV.iamAuth} works with driver "pg" only (got "${c.driver}")`);
+  const u = new URL(c.url!);
+  if (!u.username) throw new ConfigError(`${STRING_ENV.iamAuth}: ${STRING_ENV.url} must name the database user the tokens are signed for`);
+  if (u.password) throw new ConfigError(`${STRING_ENV.iamAuth}: ${STRING_ENV.url} must not carry a password (the IAM token is the password)`);
+  for (const key of u.searchParams.keys()) {
+    if (key !== 'sslmode') throw new ConfigError(`${STRING_ENV.iamAuth}: ${STRING_ENV.url} may carry sslmode only; got "${key}"`);
+  }
+  const mode = u.searchParams.get('sslmode');
+  if (mode !== null && !(IAM_SSL_MODES as readonly string[]).includes(mode)) {
+    throw new ConfigError(`${STRING_ENV.iamAuth}: sslmode must be one of ${IAM_SSL_MODES.join(', ')}; got "${mode}"`);
   }
 }
 

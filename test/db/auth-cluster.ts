@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL cluster that checks passwords (scram-sha-256), for the tests that need an auth failure:
 // the shared server trusts loopback. initdb into a temp folder, own port, run as the postgres user, removed after.
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,7 +31,12 @@ async function freePort(): Promise<number> {
 
 const asPostgres = (cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', path.join(BIN, cmd), ...args], { timeout: 60_000 });
 
-export async function startAuthCluster(): Promise<AuthCluster> {
+/**
+ * `hbaFirst`: pg_hba.conf lines checked before the default scram-sha-256 ones (e.g. `password` auth for one role:
+ * the cleartext method RDS Proxy uses for IAM tokens, where the server reads the role's password only after the
+ * client sent its own).
+ */
+export async function startAuthCluster(options: { hbaFirst?: string[] } = {}): Promise<AuthCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pgauth-'));
   const { stdout } = await run('id', ['-u', 'postgres']);
   const uid = Number(stdout.trim());
@@ -42,8 +47,12 @@ export async function startAuthCluster(): Promise<AuthCluster> {
   const data = path.join(dir, 'data');
   const port = await freePort();
   await asPostgres('initdb', ['-D', data, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=20`;
-  await asPostgres('pg_ctl', ['-D', data, '-o', options, '-w', '-l', path.join(dir, 'log'), 'start']);
+  if (options.hbaFirst?.length) {
+    const hba = path.join(data, 'pg_hba.conf');
+    writeFileSync(hba, `${options.hbaFirst.join('\n')}\n${readFileSync(hba, 'utf8')}`);
+  }
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=20`;
+  await asPostgres('pg_ctl', ['-D', data, '-o', serverOptions, '-w', '-l', path.join(dir, 'log'), 'start']);
   const endpoint = { host: '127.0.0.1', port };
   return {
     endpoint,

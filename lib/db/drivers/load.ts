@@ -4,6 +4,7 @@
 import type { DbConfig } from '../config';
 import type { DriverImplementation } from '../driver';
 import type { ProxyProfile } from '../profiles';
+import type { IamEndpoint } from './pg/iam-token';
 
 export async function loadDriver(config: DbConfig, profile: ProxyProfile): Promise<DriverImplementation> {
   const startupTimeouts = {
@@ -17,8 +18,9 @@ export async function loadDriver(config: DbConfig, profile: ProxyProfile): Promi
       return new PgliteDriver({ dataDir: config.pgliteDataDir });
     }
     case 'pg': {
-      const { PgDriver } = await import('./pg');
-      return new PgDriver({ url: config.url!, applicationName: config.applicationName, profile, startupTimeouts });
+      const { PgDriver, IamTokenSource, rdsSigner } = await import('./pg');
+      const password = config.iamAuth ? new IamTokenSource(rdsSigner(iamEndpointOf(config))).token : undefined;
+      return new PgDriver({ url: config.url!, applicationName: config.applicationName, profile, startupTimeouts, password });
     }
     case 'neon-ws': {
       const { NeonWsDriver } = await import('./neon-ws');
@@ -53,4 +55,10 @@ export async function loadDriver(config: DbConfig, profile: ProxyProfile): Promi
       });
     }
   }
+}
+
+/** What an IAM token is signed for: the host, port and user of the URL (config.ts checked its shape). */
+function iamEndpointOf(config: DbConfig): IamEndpoint {
+  const u = new URL(config.url!);
+  return { hostname: u.hostname, port: u.port ? Number(u.port) : 5432, username: decodeURIComponent(u.username), region: config.iamRegion };
 }

@@ -19,17 +19,38 @@ export type ClientOptions = {
   profile: ProxyProfile;
   /** Session-wide server timeouts, sent as startup parameters when the profile allows. */
   startupTimeouts: { statementMs: number; lockMs: number; idleInTransactionMs: number };
+  /** The password of each new connection, asked for at connect (RDS IAM tokens); the URL then has none. */
+  password?: () => Promise<string>;
 };
 
 /** The client configuration a profile allows: startup parameters only where no pooler rejects them. */
 export function clientConfig(o: ClientOptions): pg.ClientConfig {
-  const config: pg.ClientConfig = { connectionString: o.url, application_name: o.applicationName, keepAlive: true };
+  const config: pg.ClientConfig = { ...endpointOf(o), application_name: o.applicationName, keepAlive: true };
   if (o.profile.startupParameters) {
     config.statement_timeout = o.startupTimeouts.statementMs;
     config.lock_timeout = o.startupTimeouts.lockMs;
     config.idle_in_transaction_session_timeout = o.startupTimeouts.idleInTransactionMs;
   }
   return config;
+}
+
+/**
+ * Where to connect. A password function cannot go with a connection string (pg lets the string's empty password
+ * win), so then the URL is taken apart here: user, host, port, database and sslmode, all the config allows
+ * (lib/db/config.ts refuses anything else); any sslmode but `disable` is TLS with the certificate verified.
+ */
+function endpointOf(o: ClientOptions): pg.ClientConfig {
+  if (!o.password) return { connectionString: o.url };
+  const u = new URL(o.url);
+  const sslmode = u.searchParams.get('sslmode');
+  return {
+    user: decodeURIComponent(u.username),
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 5432,
+    database: decodeURIComponent(u.pathname.slice(1)) || undefined,
+    ssl: sslmode !== null && sslmode !== 'disable',
+    password: o.password,
+  };
 }
 
 /** Connects within timeoutMs (ConnectTimeoutError) and never leaves a socket behind on failure. */
