@@ -3,7 +3,7 @@
 // degraded, 503 when failing. Never acts on sessions (the policy belongs to the scheduled job).
 import { RETRY_AFTER_SECONDS, httpRoute, type HttpHandler } from '../../lib/api';
 import { checkHealth, createDatabase, loadHealthThresholds, type Database } from '../../lib/db';
-import { dbLogger, deadlineOf, marginFromEnv } from '../../lib/lambda';
+import { dbLogger, deadlineOf, lambdaDatabaseOptions, marginFromEnv } from '../../lib/lambda';
 
 type Env = Record<string, string | undefined>;
 
@@ -22,4 +22,4 @@ export function healthReportRoute<S extends Record<string, unknown>>(db: () => D
 }
 
 let database: Database | undefined;
-export const handler = healthReportRoute(() => (database ??= createDatabase({ logger: dbLogger })));
+export const handler = healthReportRoute(() => (database ??= createDatabase(lambdaDatabaseOptions())));

@@ -1,8 +1,8 @@
 // EventBridge (hourly): scores the geo predictions of hours that are over.
-import { dbLogger, scheduledJob } from '../../lib/lambda';
+import { lambdaDatabaseOptions, scheduledJob } from '../../lib/lambda';
 import { runGeoStep } from '../../lib/tasks';
 import { createValidatorDatabase } from '../../lib/validator';
 
-const db = createValidatorDatabase({ logger: dbLogger });
+const db = createValidatorDatabase(lambdaDatabaseOptions());
 
 export const handler = scheduledJob('geo', db, (session, { now }) => runGeoStep(session, { now }));

@@ -4,7 +4,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { jobFunctionName, scheduleOf } from '../../lib/app/functions';
 import { checkHealth, createDatabase, loadHealthPolicy, loadHealthThresholds, type Database, type HealthStatus, type ReasonCode, type SessionSummary } from '../../lib/db';
-import { beginInvocation, dbLogger, deadlineOf, logger, marginFromEnv, publishHealthMetrics, publishInvocationMetrics } from '../../lib/lambda';
+import { beginInvocation, dbLogger, deadlineOf, lambdaDatabaseOptions, logger, marginFromEnv, publishHealthMetrics, publishInvocationMetrics } from '../../lib/lambda';
 
 type Env = Record<string, string | undefined>;
 export type HealthJobResult = { status: HealthStatus; reasons: ReasonCode[] };
@@ -36,4 +36,4 @@ export function healthJob<S extends Record<string, unknown>>(db: () => Database<
 }
 
 let database: Database | undefined;
-export const handler = healthJob(() => (database ??= createDatabase({ logger: dbLogger })));
+export const handler = healthJob(() => (database ??= createDatabase(lambdaDatabaseOptions())));

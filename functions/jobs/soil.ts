@@ -1,8 +1,8 @@
 // EventBridge (hourly): scores the soil predictions whose ground truth is due.
-import { dbLogger, scheduledJob } from '../../lib/lambda';
+import { lambdaDatabaseOptions, scheduledJob } from '../../lib/lambda';
 import { runSoilStep } from '../../lib/tasks';
 import { createValidatorDatabase } from '../../lib/validator';
 
-const db = createValidatorDatabase({ logger: dbLogger });
+const db = createValidatorDatabase(lambdaDatabaseOptions());
 
 export const handler = scheduledJob('soil', db, (session, { now }) => runSoilStep(session, { now }));

@@ -5,3 +5,4 @@ export { metrics, publishHealthMetrics } from './metrics';
 export { publishInvocationMetrics, type InvocationOutcome } from './invocation-metrics';
 export { scheduledJob, type ScheduledStep } from './scheduled-job';
 export { ensureSchema } from './schema-gate';
+export { linkedDatabaseSettings, lambdaDatabaseOptions } from './linked-database';
