@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const limits = Object.fromEntries(
     Object.entries(MIGRATION_LIMITS).filter(([, [env]]) => !process.env[env]?.trim()).map(([key, [, ms]]) => [key, ms]),
   );
-  const db = createValidatorDatabase(limits);
+  // Behind RDS Proxy the advisory lock pins the connection: harmless for this one-off run.
+  const db = createValidatorDatabase({ ...limits, allowPinning: true });
   try {
     const result = await migrate(db, { migrationsFolder });
     const applied = result.applied.map((m) => m.tag);

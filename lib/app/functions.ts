@@ -60,13 +60,19 @@ export const schedules: readonly ScheduleSpec[] = [
   { ...job, name: 'health', handler: 'functions/jobs/health.ts', cron: 'cron(*/5 * * * ? *)', localEveryMs: 1 * MINUTE, timeoutSeconds: 30, memoryMb: 256 },
 ];
 
+/**
+ * The migration function: invoked by `sst deploy` itself when drizzle/ changes (infra/migrations.ts), never by a
+ * route or a schedule. Migrations may take longer than a request: its deadlines derive from 5 minutes.
+ */
+export const migrationFunction: FunctionSpec = { handler: 'functions/deploy/migrate.ts', memoryMb: 512, timeoutSeconds: 300, needsDatabase: true };
+
 // ---------------------------------------------------------------------------------------------
 // Helpers over the tables (pure; used by infra/, scripts/bundle.ts, dev/ and the tests).
 
-export type AnyFunctionSpec = RouteSpec | ScheduleSpec;
+export type AnyFunctionSpec = RouteSpec | ScheduleSpec | FunctionSpec;
 
-/** Every function of the app, routes first, in table order. */
-export const allFunctions: readonly AnyFunctionSpec[] = [...routes, ...schedules];
+/** Every function of the app: routes first, in table order, then the jobs, then the migration function. */
+export const allFunctions: readonly AnyFunctionSpec[] = [...routes, ...schedules, migrationFunction];
 
 /** `functions/api/miners-sync.ts` -> `functions/api/miners-sync.handler` (the Lambda handler string). */
 export function lambdaHandlerOf(spec: Pick<FunctionSpec, 'handler'>): string {
@@ -104,9 +110,11 @@ export function jobFunctionName(job: Pick<ScheduleSpec, 'name'>): string {
   return `job ${job.name}`;
 }
 
-/** A function's name in logs and metrics: the route key of a route, `job <name>` of a job. */
+/** A function's name in logs and metrics: the route key of a route, `job <name>` of a job, else its logical name. */
 export function functionNameOf(spec: AnyFunctionSpec): string {
-  return 'cron' in spec ? jobFunctionName(spec) : routeKeyOf(spec);
+  if ('cron' in spec) return jobFunctionName(spec);
+  if ('method' in spec) return routeKeyOf(spec);
+  return logicalNameOf(spec);
 }
 
 // ---------------------------------------------------------------------------------------------

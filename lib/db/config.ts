@@ -50,6 +50,11 @@ export type DbConfig = NumericSettings & {
   /** PgBouncer configured with max_prepared_statements > 0 (1.21+): named statements allowed. */
   preparedStatements: boolean;
   /**
+   * Behind RDS Proxy, send statements that pin the client to its server connection (advisory locks, SET, sequence
+   * functions): for a one-off unit such as the migrations, never for the request path. Session-state rules stay.
+   */
+  allowPinning: boolean;
+  /**
    * Capture the stack of every transaction and statement so a leak report says where it was opened. Costs a few
    * microseconds per unit; off by default, and switched on for the container after its first leak.
    */
@@ -94,6 +99,7 @@ const STRING_ENV = {
   applicationName: 'DB_APPLICATION_NAME',
   pgliteDataDir: 'DB_PGLITE_DATA_DIR',
   preparedStatements: 'DB_PREPARED_STATEMENTS',
+  allowPinning: 'DB_ALLOW_PINNING',
   leakStacks: 'DB_LEAK_STACKS',
   transactions: 'DB_TRANSACTIONS',
   neonWsProxy: 'DB_NEON_WS_PROXY',
@@ -117,6 +123,7 @@ export const STRING_SETTINGS_DOC: Record<keyof typeof STRING_ENV, { env: string;
   applicationName: { env: STRING_ENV.applicationName, default: 'gaia-validator', doc: 'application_name seen in pg_stat_activity.' },
   pgliteDataDir: { env: STRING_ENV.pgliteDataDir, default: '(memory)', doc: 'PGlite data folder.' },
   preparedStatements: { env: STRING_ENV.preparedStatements, default: 'false', doc: 'Allow named prepared statements through a pooler that supports them.' },
+  allowPinning: { env: STRING_ENV.allowPinning, default: 'false', doc: 'rds-proxy: allow statements that pin the client (advisory locks, SET); the migrations use it, requests must not.' },
   leakStacks: { env: STRING_ENV.leakStacks, default: 'false', doc: 'Capture where every transaction and statement was opened, for leak reports (on after the first leak anyway).' },
   transactions: { env: STRING_ENV.transactions, default: 'interactive', doc: `One of ${TRANSACTION_MODES.join(', ')}. batch-only refuses session.transaction (use session.batch); required by neon-http.` },
   neonWsProxy: { env: STRING_ENV.neonWsProxy, default: "(Neon's)", doc: 'neon-ws: WebSocket proxy host:port/path, no scheme (local: 127.0.0.1:<port>/v2).' },
@@ -165,6 +172,7 @@ export function loadConfig(input: DbConfigInput = {}, env: Env = process.env): D
     applicationName: input.applicationName ?? nonEmpty(env[STRING_ENV.applicationName]) ?? 'gaia-validator',
     pgliteDataDir: input.pgliteDataDir ?? nonEmpty(env[STRING_ENV.pgliteDataDir]),
     preparedStatements: input.preparedStatements ?? parseBool(STRING_ENV.preparedStatements, env[STRING_ENV.preparedStatements]),
+    allowPinning: input.allowPinning ?? parseBool(STRING_ENV.allowPinning, env[STRING_ENV.allowPinning]),
     leakStacks: input.leakStacks ?? parseBool(STRING_ENV.leakStacks, env[STRING_ENV.leakStacks]),
     transactions: oneOf(STRING_ENV.transactions, input.transactions ?? nonEmpty(env[STRING_ENV.transactions]) ?? 'interactive', TRANSACTION_MODES),
     ...driverSettings(input, env),

@@ -43,7 +43,7 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
 ): Database<S> {
   const { schema, logger: givenLogger, env, requiredMigration, ...input } = options;
   const config = loadConfig(input, env);
-  const { profile, reason } = detectProfile(config.proxyProfile, config.url, { driver: config.driver, preparedStatements: config.preparedStatements });
+  const { profile, reason } = detectProfile(config.proxyProfile, config.url, { driver: config.driver, preparedStatements: config.preparedStatements, allowPinning: config.allowPinning });
   const logger = givenLogger ?? defaultLogger();
   // Name and capabilities now; the driver's module (and npm package) only at the first connect.
   const driver = new LazyDriver(config, profile);

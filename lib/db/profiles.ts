@@ -67,6 +67,8 @@ export type DetectOptions = {
   driver?: DriverName;
   /** PgBouncer 1.21+ with max_prepared_statements > 0 (DB_PREPARED_STATEMENTS): named statements allowed. */
   preparedStatements?: boolean;
+  /** RDS Proxy: pinning statements allowed (DB_ALLOW_PINNING; a one-off unit such as the migrations). */
+  allowPinning?: boolean;
 };
 
 /** Chooses the profile: explicit setting, else the driver kind, else the URL's host and port. */
@@ -74,6 +76,10 @@ export function detectProfile(explicit: ProxyProfileName, url: string | undefine
   const choice = detect(explicit, url, options.driver);
   if (choice.profile.name === 'pgbouncer' && options.preparedStatements) {
     return { profile: { ...choice.profile, namedStatements: true }, reason: `${choice.reason}; named statements allowed (DB_PREPARED_STATEMENTS)` };
+  }
+  if (choice.profile.name === 'rds-proxy' && options.allowPinning) {
+    // Pinning only costs the proxy one server connection for this client's life; session state must still not leak.
+    return { profile: { ...choice.profile, refuses: SESSION_STATE }, reason: `${choice.reason}; pinning statements allowed (DB_ALLOW_PINNING)` };
   }
   return choice;
 }

@@ -54,7 +54,7 @@ describe('tables', () => {
     const dup = duplicates(handlers);
     // Assess
     expect(dup).toEqual([]);
-    for (const h of handlers) expect(h).toMatch(/^functions\/(api|jobs)\/[a-z0-9-]+\.ts$/);
+    for (const h of handlers) expect(h).toMatch(/^functions\/(api|jobs|deploy)\/[a-z0-9-]+\.ts$/);
   });
 
   it('gives every route a unique route key and logical name, and every job a unique name', () => {

@@ -1,6 +1,6 @@
 // Proxy profile detection: explicit setting, driver kind, then the URL's host and port; each with its reason.
 import { describe, expect, it } from 'vitest';
-import { detectProfile } from '../../lib/db';
+import { detectProfile, refusal } from '../../lib/db';
 
 describe('proxy profile detection', () => {
   it('detects RDS Proxy, the Neon pooler and PgBouncer from the URL', () => {
@@ -59,5 +59,20 @@ describe('proxy profile detection', () => {
     expect([direct.startupParameters, direct.setLocal, direct.roleDefaultTimeouts]).toEqual([true, true, false]);
     expect([bouncer.startupParameters, bouncer.setLocal, bouncer.roleDefaultTimeouts]).toEqual([false, true, false]);
     expect([rds.startupParameters, rds.setLocal, rds.roleDefaultTimeouts]).toEqual([false, false, true]);
+  });
+
+  it('lets pinning statements through RDS Proxy only with DB_ALLOW_PINNING (the migrations), never session state', () => {
+    // Act
+    const url = 'postgres://u@app.proxy-abc123xyz.eu-west-1.rds.amazonaws.com:5432/db';
+    const requests = detectProfile('auto', url).profile;
+    const migrations = detectProfile('auto', url, { allowPinning: true });
+    const bouncer = detectProfile('pgbouncer', url, { allowPinning: true }).profile;
+    // Assess
+    expect(refusal(requests, 'SELECT pg_advisory_xact_lock(1)')).toContain('pins');
+    expect(refusal(migrations.profile, 'SELECT pg_advisory_xact_lock(1)')).toBeUndefined();
+    expect(refusal(migrations.profile, 'SELECT pg_advisory_lock(1)')).toContain('session-level advisory locks');
+    expect(refusal(migrations.profile, 'SET statement_timeout = 0')).toContain('session-level SET');
+    expect(migrations.reason).toContain('DB_ALLOW_PINNING');
+    expect(bouncer.refuses).toBe(detectProfile('pgbouncer', url).profile.refuses);
   });
 });
