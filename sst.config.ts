@@ -15,7 +15,8 @@ export default $config({
     const { target } = await import('./infra/database');
     const { api } = await import('./infra/api');
     await import('./infra/schedules');
+    const { hash } = await import('./infra/migrations');
     const { dashboard, alarmTopic } = await import('./infra/monitoring');
-    return { api: api.url, databaseTarget: target, dashboard: dashboard.dashboardName, alarms: alarmTopic.arn };
+    return { api: api.url, databaseTarget: target, migrationsHash: hash, dashboard: dashboard.dashboardName, alarms: alarmTopic.arn };
   },
 });

@@ -16,13 +16,15 @@ export const api = new sst.aws.ApiGatewayV2('Api', {
   },
 });
 
-for (const route of routes) {
-  api.route(
+/** Each route of the table with its Lambda function (infra/monitoring.ts alarms on each). */
+export const routeFunctions = routes.map((route) => ({
+  spec: route,
+  function: api.route(
     routeKeyOf(route),
     functionArgs(route, {
       link: [...(route.admin ? [adminToken] : []), ...(route.miner ? [validatorHotkey] : [])],
       environment: routeEnvFor(route),
     }),
     { name: logicalNameOf(route) },
-  );
-}
+  ).nodes.function,
+}));

@@ -4,8 +4,9 @@
 #      @pulumi/aws there.
 #   2. The installed provider is the version pinned in sst.config.ts.
 #   3. `tsc --noEmit -p infra/tsconfig.json`: sst.config.ts + infra/ against the platform types.
-#   4. scripts/sst-eval.ts per database target: runs the program under Pulumi mocks and checks the
-#      resources against lib/app/functions.ts (skip with SST_CHECK_EVAL=0).
+#   4. scripts/sst-eval.ts per database target, as `sst deploy` and as `sst dev` evaluate it (and Aurora
+#      with DB_BASTION=true): runs the program under Pulumi mocks and checks the resources against
+#      lib/app/functions.ts (skip with SST_CHECK_EVAL=0).
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,8 @@ npx --no-install tsc --noEmit -p infra/tsconfig.json
 if [[ "${SST_CHECK_EVAL:-1}" != "0" ]]; then
   for target in neon aurora-proxy aurora-data-api; do
     npx --no-install tsx scripts/sst-eval.ts "$target"
+    npx --no-install tsx scripts/sst-eval.ts "$target" --dev
   done
+  DB_BASTION=true npx --no-install tsx scripts/sst-eval.ts aurora-proxy
 fi
 echo "sst-check: ok"
