@@ -1,7 +1,9 @@
-// `npm run db:migrate`: applies drizzle/ to the configured database (DATABASE_URL, or PGlite in
-// DB_PGLITE_DATA_DIR / memory). Safe to run concurrently and repeatedly.
+// `npm run db:migrate`: applies drizzle/ to the configured database (DATABASE_URL; or the stage's DatabaseUrl link
+// under `npx sst shell --stage <stage> -- npm run db:migrate`; or PGlite in DB_PGLITE_DATA_DIR / memory). Safe to run
+// concurrently and repeatedly. Deployed stages migrate on `sst deploy` (infra/migrations.ts).
 import { fileURLToPath } from 'node:url';
 import { migrate } from '../lib/db';
+import { linkedDatabaseSettings } from '../lib/lambda';
 import { createValidatorDatabase } from '../lib/validator';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
     Object.entries(MIGRATION_LIMITS).filter(([, [env]]) => !process.env[env]?.trim()).map(([key, [, ms]]) => [key, ms]),
   );
   // Behind RDS Proxy the advisory lock pins the connection: harmless for this one-off run.
-  const db = createValidatorDatabase({ ...limits, allowPinning: true });
+  const db = createValidatorDatabase({ ...limits, allowPinning: true, ...linkedDatabaseSettings() });
   try {
     const result = await migrate(db, { migrationsFolder });
     const applied = result.applied.map((m) => m.tag);

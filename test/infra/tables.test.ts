@@ -21,7 +21,8 @@ import {
   schedules,
   type DatabaseDeadlines,
 } from '../../lib/app/functions';
-import { HEALTH_METRICS, TIMEOUT_KINDS } from '../../lib/app/metrics';
+import { HEALTH_METRICS, INVOCATION_METRICS, TIMEOUT_KINDS, TIMEOUT_METRICS, cronPeriodSeconds } from '../../lib/app/metrics';
+import { DEFAULT_DEV_DATABASE_URL, devDatabaseFor } from '../../lib/app/dev-database';
 import { loadConfig } from '../../lib/db/config';
 
 const MB = 1024 * 1024;
@@ -167,8 +168,30 @@ describe('database target', () => {
 });
 
 describe('metric names', () => {
-  it('names each health metric by its key, one series per timeout kind', () => {
-    for (const [key, name] of Object.entries(HEALTH_METRICS)) expect(name).toBe(key);
+  it('names each metric by its key, one timeout metric per kind of the deadline hierarchy', () => {
+    for (const [key, name] of Object.entries({ ...HEALTH_METRICS, ...INVOCATION_METRICS })) expect(name).toBe(key);
     expect(TIMEOUT_KINDS).toHaveLength(Object.keys(DATABASE_DEADLINE_ENV).length);
+    expect(Object.keys(TIMEOUT_METRICS).sort()).toEqual([...TIMEOUT_KINDS].sort());
+    expect(duplicates([...Object.values(HEALTH_METRICS), ...Object.values(INVOCATION_METRICS), ...Object.values(TIMEOUT_METRICS)])).toEqual([]);
+  });
+});
+
+describe('cron periods (heartbeat alarms)', () => {
+  it('derives every schedule\'s period', () => {
+    expect(Object.fromEntries(schedules.map((s) => [s.name, cronPeriodSeconds(s.cron)]))).toEqual({ soil: 3600, geo: 3600, weights: 3600, cleanup: 86_400, health: 300 });
+  });
+
+  it('refuses what it cannot derive', () => {
+    expect(() => cronPeriodSeconds('rate(5 minutes)')).toThrow(/not an EventBridge cron/);
+    expect(() => cronPeriodSeconds('cron(0 12 ? * MON *)')).toThrow(/not derivable/);
+  });
+});
+
+describe('dev database', () => {
+  it('defaults to the local PostgreSQL and parses DEV_DATABASE_URL', () => {
+    expect(devDatabaseFor(undefined)).toEqual({ url: DEFAULT_DEV_DATABASE_URL, host: 'localhost', port: 5432, username: 'postgres', password: 'postgres', database: 'gaia_validator' });
+    expect(devDatabaseFor('postgres://me:p%40ss@127.0.0.1:5433/mine?sslmode=disable')).toMatchObject({ host: '127.0.0.1', port: 5433, username: 'me', password: 'p@ss', database: 'mine' });
+    expect(devDatabaseFor('postgresql://me@db/x')).toMatchObject({ password: '', port: 5432 });
+    expect(() => devDatabaseFor('mysql://x')).toThrow(/DEV_DATABASE_URL/);
   });
 });
