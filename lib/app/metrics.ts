@@ -42,8 +42,10 @@ export const METRIC_DIMENSIONS = { service: 'service', function: 'function' } as
 /**
  * The figures of one invocation's database session, published by every function (lib/lambda/invocation-metrics.ts)
  * as one EMF line with two dimension sets: `{ service }` (the fleet: alarms read it) and `{ service, function }`
- * (one function: the dashboard). An invocation that opened no session (a request refused before it) publishes
- * zeros. The per-kind timeout metrics (TIMEOUT_METRICS) are in the same line, only when non-zero.
+ * (one function: the dashboard). DbTimeMs, RoundTrips and PoolAcquireWaitMs are in every line (zeros for an
+ * invocation that opened no session, e.g. a request refused before it); the counters of what went wrong (Leaks,
+ * Retries, ConnectionLosses, Timeouts and TIMEOUT_METRICS by kind, SessionErrors) only when non-zero, so their
+ * alarms treat missing data as none; JobSucceeded only in a successful scheduled run's line.
  */
 export const INVOCATION_METRICS = {
   /** Client time spent in statements (and driver calls standing for them). Unit: Milliseconds. */

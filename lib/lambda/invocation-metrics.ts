@@ -26,7 +26,8 @@ const METRIC_KIND: Record<TimeoutKind, MetricTimeoutKind> = {
 };
 
 /**
- * Publishes the invocation's line. `summary` is its session's (undefined when the invocation opened none, e.g. a
+ * Publishes the invocation's line: database time, round trips and pool wait always; leaks, retries, connection
+ * losses, timeouts (in all and by kind) and session errors when non-zero; the heartbeat of a successful job. `summary` is its session's (undefined when the invocation opened none, e.g. a
  * request refused before it: the figures are zeros). `fn` is the function's name in the tables (route key, or
  * `job <name>`): a low-cardinality dimension.
  */
@@ -38,23 +39,29 @@ export function publishInvocationMetrics(fn: string, summary: SessionSummary | u
   target.addMetric(m.DbTimeMs, MetricUnit.Milliseconds, summary?.dbTimeMs ?? 0);
   target.addMetric(m.RoundTrips, MetricUnit.Count, summary?.queries ?? 0);
   target.addMetric(m.PoolAcquireWaitMs, MetricUnit.Milliseconds, summary?.acquireWaitMs ?? 0);
-  target.addMetric(m.Leaks, MetricUnit.Count, summary?.leaks ?? 0);
-  target.addMetric(m.Retries, MetricUnit.Count, summary?.retries ?? 0);
-  target.addMetric(m.ConnectionLosses, MetricUnit.Count, summary?.connectionLosses ?? 0);
-  target.addMetric(m.SessionErrors, MetricUnit.Count, summary?.outcome === 'error' ? 1 : 0);
-  let timeouts = 0;
+  // Counters of what went wrong, only when something did: each metric costs about a microsecond per line, and their
+  // alarms read a missing point as none.
   if (summary) {
+    count(target, m.Leaks, summary.leaks);
+    count(target, m.Retries, summary.retries);
+    count(target, m.ConnectionLosses, summary.connectionLosses);
+    count(target, m.SessionErrors, summary.outcome === 'error' ? 1 : 0);
+    let timeouts = 0;
     const byKind = new Map<MetricTimeoutKind, number>();
-    for (const [kind, n] of Object.entries(summary.timeouts) as [TimeoutKind, number][]) {
-      byKind.set(METRIC_KIND[kind], (byKind.get(METRIC_KIND[kind]) ?? 0) + n);
+    for (const kind in summary.timeouts) {
+      const n = summary.timeouts[kind as TimeoutKind] ?? 0;
+      byKind.set(METRIC_KIND[kind as TimeoutKind], (byKind.get(METRIC_KIND[kind as TimeoutKind]) ?? 0) + n);
       timeouts += n;
     }
-    for (const [kind, n] of byKind) target.addMetric(TIMEOUT_METRICS[kind], MetricUnit.Count, n);
-    // Searchable in Logs Insights, not metrics (an error code would be a high-cardinality dimension).
-    target.addMetadata('outcome', summary.outcome);
-    if (summary.errorCode !== undefined) target.addMetadata('errorCode', summary.errorCode);
+    count(target, m.Timeouts, timeouts);
+    for (const [kind, n] of byKind) count(target, TIMEOUT_METRICS[kind], n);
+    // The outcome and error code are in the session summary log line (Logs Insights), not here: no high-cardinality
+    // dimension, and nothing this line need not carry.
   }
-  target.addMetric(m.Timeouts, MetricUnit.Count, timeouts);
   if (outcome.heartbeat) target.addMetric(m.JobSucceeded, MetricUnit.Count, 1);
   target.publishStoredMetrics();
+}
+
+function count(target: Metrics, name: string, n: number): void {
+  if (n > 0) target.addMetric(name, MetricUnit.Count, n);
 }
