@@ -48,3 +48,4 @@ export {
 export { validate, MAX_ISSUES } from './validate';
 export * as fields from './fields';
 export { sharedDatabase, closeSharedDatabase } from './database';
+export { openApiDocument, MINER_REQUEST_HEADERS, type RouteContract, type HeaderDoc, type OpenApiInfo } from './openapi';

@@ -12,6 +12,7 @@ import { requireAdmin } from './admin-auth';
 import { parseJsonBody, requestBody } from './body';
 import { replyForError } from './error-reply';
 import { checkClaimedHotkey, minerIdentity, type SignedMiner } from './identity';
+import type { RouteContract } from './openapi';
 import { toResult, type Reply } from './reply';
 import { validate } from './validate';
 
@@ -49,7 +50,10 @@ export type RouteRequest<B, Q, M extends boolean, S extends Record<string, unkno
 
 export type RouteHandler<B, Q, M extends boolean, S extends Record<string, unknown>> = (req: RouteRequest<B, Q, M, S>) => Promise<Reply>;
 
-export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpHandler = ((event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>) & {
+  /** What the route checks (set by httpRoute): the source of the API reference (openapi.ts). */
+  contract?: RouteContract;
+};
 
 const noQuery = z.strictObject({});
 
@@ -75,7 +79,7 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
     schemaGate: definition.schemaGate,
   });
 
-  return async (event, context) => {
+  const route: HttpHandler = async (event, context) => {
     // The server clock when the request arrived: signatures' timestamps and submission windows are judged on it.
     const receivedAt = new Date();
     const requestId = event.requestContext?.requestId || context.awsRequestId;
@@ -105,6 +109,8 @@ export function httpRoute<S extends Record<string, unknown>, B extends AnySchema
     logger.info('request', { route: name, status: reply.status, requestId });
     return toResult(reply, requestId);
   };
+  route.contract = { spec, body: definition.body, query: definition.query, miner: definition.miner === true };
+  return route;
 }
 
 /** Name, code and message only: expected failures do not need a stack in the logs. */
