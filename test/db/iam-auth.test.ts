@@ -23,6 +23,21 @@ const url = () => `postgres://${ROLE}@127.0.0.1:${cluster.endpoint.port}/postgre
 /** Makes `token` the role's password, as RDS Proxy would accept exactly that token. */
 const accept = (token: string) => cluster.query(`ALTER ROLE ${ROLE} PASSWORD '${token.replaceAll("'", "''")}'`);
 
+/** A token source on the real signer with a fake clock, counting its signings. */
+function countedSource() {
+  const real = rdsSigner(endpoint());
+  const c = {
+    clock: 0,
+    signed: 0,
+    source: undefined as unknown as IamTokenSource,
+  };
+  c.source = new IamTokenSource(async () => {
+    c.signed++;
+    return real();
+  }, () => c.clock);
+  return c;
+}
+
 beforeAll(async () => {
   for (const [k, v] of Object.entries(FAKE_AWS)) {
     saved[k] = process.env[k];
@@ -44,24 +59,19 @@ afterAll(async () => {
 describe('IAM token source (fake clock)', () => {
   it('signs a real RDS token, reuses it while young, and re-signs it before it expires', async () => {
     // Prepare
-    let clock = 0;
-    let signed = 0;
-    const real = rdsSigner(endpoint());
-    const source = new IamTokenSource(async () => {
-      signed++;
-      return real();
-    }, () => clock);
+    const c = countedSource();
+    const { source } = c;
     // Act
     const first = await source.token();
-    clock += IAM_TOKEN_REFRESH_AFTER_MS - 1;
+    c.clock += IAM_TOKEN_REFRESH_AFTER_MS - 1;
     const reused = await source.token();
-    clock += 1;
+    c.clock += 1;
     const refreshed = await source.token();
     // Assess
     expect(first).toMatch(new RegExp(`^127\\.0\\.0\\.1:${cluster.endpoint.port}/\\?Action=connect&DBUser=${ROLE}&X-Amz-Algorithm=AWS4-HMAC-SHA256&`));
     expect(first).toContain('X-Amz-Expires=900');
     expect(reused).toBe(first);
-    expect(signed).toBe(2);
+    expect(c.signed).toBe(2);
     expect(refreshed).toMatch(/&X-Amz-Signature=[0-9a-f]{64}&/);
     // Re-signed with a third of the token's life left: never presented stale.
     expect(IAM_TOKEN_LIFETIME_MS - IAM_TOKEN_REFRESH_AFTER_MS).toBeGreaterThanOrEqual(5 * MINUTE);
@@ -96,13 +106,8 @@ describe('IAM token source (fake clock)', () => {
 describe('IAM auth in the pg driver (connect path)', () => {
   it("presents the source's current token at each new connection, a re-signed one after the refresh time", async () => {
     // Prepare: a real signer, counted; the server accepts whatever token the test says
-    let clock = 0;
-    let signed = 0;
-    const real = rdsSigner(endpoint());
-    const source = new IamTokenSource(async () => {
-      signed++;
-      return real();
-    }, () => clock);
+    const c = countedSource();
+    const { source } = c;
     const driver = new PgDriver({
       url: url(),
       applicationName: 'iam-test',
@@ -124,12 +129,12 @@ describe('IAM auth in the pg driver (connect path)', () => {
     await accept('a-rotated-token');
     expect(await who().catch((e: unknown) => e)).toBeInstanceOf(AuthenticationError);
     // ... past the refresh time the source signs anew, and connections present the new token
-    clock += IAM_TOKEN_REFRESH_AFTER_MS + MINUTE;
+    c.clock += IAM_TOKEN_REFRESH_AFTER_MS + MINUTE;
     await accept(await source.token());
     expect(await who()).toEqual({ who: ROLE });
-    clock += MINUTE;
+    c.clock += MINUTE;
     expect(await who()).toEqual({ who: ROLE });
-    expect(signed).toBe(2);
+    expect(c.signed).toBe(2);
   });
 
   it('through createDatabase (DB_IAM_AUTH=true): signs with the environment credentials, refuses an unaccepted token without showing it', async () => {
