@@ -66,7 +66,7 @@ export async function startAuthCluster(options: { hbaFirst?: string[] } = {}): P
       }
     },
     async restart() {
-      await asPostgres('pg_ctl', ['-D', data, '-o', options, '-w', '-m', 'fast', '-l', path.join(dir, 'log'), 'restart']);
+      await asPostgres('pg_ctl', ['-D', data, '-o', serverOptions, '-w', '-m', 'fast', '-l', path.join(dir, 'log'), 'restart']);
     },
     async close() {
       await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
