@@ -31,8 +31,6 @@ export const HEALTH_METRICS = {
   BlockedSessions: 'BlockedSessions',
 } as const;
 
-export type HealthMetricName = (typeof HEALTH_METRICS)[keyof typeof HEALTH_METRICS];
-
 /** Values of HealthStatus. */
 export const HEALTH_STATUS = { ok: 0, degraded: 1, failing: 2 } as const;
 
@@ -67,8 +65,6 @@ export const INVOCATION_METRICS = {
   /** The heartbeat: 1 per successful run of a scheduled job (absent otherwise). Unit: Count. */
   JobSucceeded: 'JobSucceeded',
 } as const;
-
-export type InvocationMetricName = (typeof INVOCATION_METRICS)[keyof typeof INVOCATION_METRICS];
 
 /** The timeout kinds of the hierarchy as metrics: one deadline each. */
 export const TIMEOUT_KINDS = [
