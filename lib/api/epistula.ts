@@ -75,9 +75,13 @@ export function bodyDigest(body: Uint8Array): string {
   return bytesToHex(sha256(body));
 }
 
-const TIMESTAMP_RE = /^[0-9]{1,15}$/;
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const SIGNATURE_RE = /^0x[0-9a-fA-F]{128}$/;
+/** The formats the headers are checked against (also what the API reference documents: openapi.ts). */
+export const EPISTULA_FORMATS = {
+  timestamp: /^[0-9]{1,15}$/,
+  uuid: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  signature: /^0x[0-9a-fA-F]{128}$/,
+} as const;
+const { timestamp: TIMESTAMP_RE, uuid: UUID_RE, signature: SIGNATURE_RE } = EPISTULA_FORMATS;
 const encoder = new TextEncoder();
 const BYTES_OPEN = encoder.encode('<Bytes>');
 const BYTES_CLOSE = encoder.encode('</Bytes>');

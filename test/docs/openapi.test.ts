@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { routeKeyOf, routes } from '../../lib/app/functions';
 import { MINER_REQUEST_HEADERS, openApiDocument, type RouteContract } from '../../lib/api';
+import { EPISTULA_HEADER_NAMES } from '../../lib/api/epistula';
 import { OPENAPI_FILE, currentOpenApi } from '../../scripts/openapi';
 
 type Doc = { openapi: string; paths: Record<string, Record<string, any>>; components: any };
@@ -24,7 +25,7 @@ describe('API reference (docs/openapi.json)', () => {
     for (const r of routes) {
       const op = doc.paths[r.path]![r.method.toLowerCase()];
       expect(Boolean(op.security), routeKeyOf(r)).toBe(r.admin);
-      expect(Boolean(op.responses['401']), routeKeyOf(r)).toBe(r.admin);
+      expect(Boolean(op.responses['401']), routeKeyOf(r)).toBe(r.admin || r.miner === true);
       expect(Boolean(op.requestBody), routeKeyOf(r)).toBe(r.maxBodyBytes > 0);
     }
     expect(doc.components.securitySchemes.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -43,14 +44,19 @@ describe('API reference (docs/openapi.json)', () => {
       ['task', 'query', false],
       ['since', 'query', false],
       ['limit', 'query', false],
+      ['before', 'query', false],
     ]);
   });
 
-  it('documents the headers a miner request must carry on every miner route', async () => {
+  it('documents the Epistula v2 headers a miner request must carry on every miner route, and on no other', async () => {
     const doc = JSON.parse(await currentOpenApi()) as Doc;
-    const { loaded } = await import('../../dev/server/load-handlers').then((m) => m.loadHandlers(process.cwd(), routes));
-    const miner = loaded.filter((l) => (l.handler as { contract?: RouteContract }).contract?.miner).map((l) => l.spec);
+    expect(MINER_REQUEST_HEADERS.map((h) => h.name)).toEqual(Object.values(EPISTULA_HEADER_NAMES));
+    const miner = routes.filter((r) => r.miner === true);
     expect(miner.length).toBeGreaterThan(0);
+    for (const r of routes.filter((x) => x.miner !== true)) {
+      const params = (doc.paths[r.path]![r.method.toLowerCase()].parameters ?? []) as { in: string }[];
+      expect(params.filter((p) => p.in === 'header'), routeKeyOf(r)).toEqual([]);
+    }
     for (const r of miner) {
       const names = ((doc.paths[r.path]![r.method.toLowerCase()].parameters ?? []) as { name: string; in: string; required: boolean }[])
         .filter((p) => p.in === 'header' && p.required)
