@@ -6,6 +6,9 @@ import { loadSuites } from './support/registry';
 import { runSuites } from './support/runner';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
+// Handlers driven by a suite would write an EMF metrics line per invocation into the tables (the metrics suite
+// measures that line on an instance of its own).
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 if (!(scale > 0)) throw new Error(`BENCH_SCALE must be a positive number, got "${process.env.BENCH_SCALE}"`);
 

@@ -20,8 +20,13 @@ export function devNullMetrics(): MetricsSink {
       done();
     },
   });
+  // Enabled for this instance only (Powertools reads the variable when it is constructed): other suites' handlers
+  // keep the runner's setting.
+  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'gaia-validator-bench' });
+  if (disabled === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+  else process.env.POWERTOOLS_METRICS_DISABLED = disabled;
   // Powertools writes through its own Console on process.stdout; here the same Console class on the sink.
   (metrics as unknown as { console: Console }).console = new Console({ stdout: out, stderr: out });
   return { metrics, lines: () => lines, bytes: () => bytes, close: () => closeSync(fd) };
