@@ -43,7 +43,8 @@ export function hostileSuite(name: string, open: () => Promise<SuiteDatabase>): 
       });
       regionId = regions.json.regions[0].id;
       hour = await openGeoHour(120_000);
-    });
+      // openGeoHour waits for the next hour when fewer than 2 minutes are left: longer than the default hook timeout.
+    }, 180_000);
     afterAll(async () => {
       await db?.close();
     });

@@ -118,12 +118,18 @@ describe('invocation metrics', () => {
   });
 
   it('httpRoute: a request refused before its session still publishes one line, with zero database figures', async () => {
-    // Prepare: a route of the table with a body schema; the body is refused (422) before any session
-    const route = routes.find((r) => r.method === 'POST' && !r.admin)!;
+    // Prepare: an admin route of the table with a body schema; the body is refused (422) before any session
+    const route = routes.find((r) => r.method === 'PUT' && r.admin)!;
     const key = routeKeyOf(route);
     const handler = httpRoute({ route: key, db, body: z.strictObject({ n: z.number() }) }, async () => ok({}));
+    const token = 'invocation-metrics-admin-token';
+    const saved = process.env.ADMIN_TOKEN;
+    process.env.ADMIN_TOKEN = token;
     // Act
-    const { result, lines } = await captureOutput(() => invoke(handler, key, { json: { n: 'x' } }));
+    const { result, lines } = await captureOutput(() => invoke(handler, key, { json: { n: 'x' }, token })).finally(() => {
+      if (saved === undefined) delete process.env.ADMIN_TOKEN;
+      else process.env.ADMIN_TOKEN = saved;
+    });
     // Assess
     expect(result!.status).toBe(422);
     const docs = invocationLines(lines);
