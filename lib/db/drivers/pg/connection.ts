@@ -1,5 +1,6 @@
 // One node-postgres Client behind the DriverConnection interface.
 import type pg from 'pg';
+import { sqlstateOf } from '../../classify';
 import type { DriverConnection, PipelineUnit, QueryOptions, QueryResult, RowOptions, TransactionStatus } from '../../driver';
 import { sendCancelRequest } from './cancel';
 import { runPipeline, type PipelineClient } from './pipeline';
@@ -15,6 +16,11 @@ type Wire = { on(event: 'readyForQuery', listener: (msg: { status?: string }) =>
 export class PgConnection implements DriverConnection {
   readonly id = nextId++;
   private dead = false;
+  /**
+   * The server's error that ended the connection, when it came while no statement ran (FATAL 25P03 of an idle
+   * transaction): pg then fails the next call with a generic "not queryable", which says nothing of why.
+   */
+  private serverError: unknown;
   private deathListeners: ((err: unknown) => void)[] = [];
   /** The cancel request in flight, if any (bounded by CANCEL_TIMEOUT_MS). */
   private cancelling: Promise<void> | undefined;
@@ -64,6 +70,8 @@ export class PgConnection implements DriverConnection {
               ...(options.rawTemporal ? { types: rawTemporalTypes } : {}),
             } as pg.QueryConfig);
       return { rows: res.rows, rowCount: res.rowCount };
+    } catch (err) {
+      throw this.why(err);
     } finally {
       this.noteStatus(text);
     }
@@ -73,6 +81,8 @@ export class PgConnection implements DriverConnection {
   async pipeline(unit: PipelineUnit, options: RowOptions): Promise<QueryResult[]> {
     try {
       return await runPipeline(this.client as unknown as PipelineClient, this, unit, options);
+    } catch (err) {
+      throw this.why(err);
     } finally {
       // A unit that leaves its transaction open (BEGIN riding with the first statement) is named by that statement.
       this.noteStatus(unit.statements[0]?.text ?? 'BEGIN');
@@ -82,9 +92,16 @@ export class PgConnection implements DriverConnection {
   async exec(text: string): Promise<void> {
     try {
       await this.client.query(text);
+    } catch (err) {
+      throw this.why(err);
     } finally {
       this.noteStatus(text);
     }
+  }
+
+  /** A call that failed on a connection the server had already ended fails with the server's reason. */
+  private why(err: unknown): unknown {
+    return this.dead && this.serverError !== undefined && sqlstateOf(err) === undefined ? this.serverError : err;
   }
 
   /** Remembers the statement that left 'idle' (for the leak report), forgets it once idle again. */
@@ -123,6 +140,7 @@ export class PgConnection implements DriverConnection {
   private markDead(err: unknown): void {
     if (this.dead) return;
     this.dead = true;
+    if (sqlstateOf(err) !== undefined) this.serverError = err;
     const listeners = this.deathListeners;
     this.deathListeners = [];
     for (const l of listeners) l(err);
