@@ -7,16 +7,16 @@ import { AuthenticationError } from '../../lib/db';
 import { supports, targets, tcpOf, useTarget } from '../support/drivers';
 import { captureLogger } from '../support/logger';
 import { randomName } from '../support/postgres';
-import { startAuthCluster, type AuthCluster } from './auth-cluster';
+import { startCluster, type Cluster } from '../support/cluster';
 
 const ROLE = randomName('authrole');
 const PASSWORD = `S3cr:t/@%?-${randomName('pw')}`;
 const WRONG = `${PASSWORD}-wrong`;
 
-let cluster: AuthCluster;
+let cluster: Cluster;
 
 beforeAll(async () => {
-  cluster = await startAuthCluster();
+  cluster = await startCluster({ password: 'cluster-admin' });
   await cluster.query(`CREATE ROLE ${ROLE} LOGIN PASSWORD '${PASSWORD}'`);
 });
 

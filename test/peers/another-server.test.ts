@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDataApiEndpoint, type DataApiEndpoint } from '../../dev/peers/data-api-endpoint';
 import { startNeonHttpEndpoint, type NeonHttpEndpoint } from '../../dev/peers/neon-http-endpoint';
 import { AuthenticationError, ConnectionFailedError, ConnectionLostError, createDatabase, type Database } from '../../lib/db';
-import { startAuthCluster, type AuthCluster } from '../db/auth-cluster';
+import { startCluster, type Cluster } from '../support/cluster';
 import { DATA_API_ARNS } from '../drivers/helpers';
 import { captureLogger } from '../support/logger';
 
@@ -16,14 +16,14 @@ const ROLE = 'app';
 const PASSWORD = 'app-pw';
 const DATABASE = 'appdb';
 
-let cluster: AuthCluster;
+let cluster: Cluster;
 let url: (password: string) => string;
 
 beforeAll(async () => {
-  cluster = await startAuthCluster();
+  cluster = await startCluster({ password: 'cluster-admin' });
   await cluster.query(`CREATE ROLE ${ROLE} LOGIN PASSWORD '${PASSWORD}'`);
   await cluster.query(`CREATE DATABASE ${DATABASE} OWNER ${ROLE}`);
-  await cluster.query(`CREATE TABLE hits (id serial PRIMARY KEY, n int NOT NULL); ALTER TABLE hits OWNER TO ${ROLE}`, DATABASE);
+  await cluster.query(`CREATE TABLE hits (id serial PRIMARY KEY, n int NOT NULL); ALTER TABLE hits OWNER TO ${ROLE}`, [], DATABASE);
   url = (password) => `postgresql://${ROLE}:${password}@127.0.0.1:${cluster.endpoint.port}/${DATABASE}`;
 }, 120_000);
 

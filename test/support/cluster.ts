@@ -1,0 +1,98 @@
+// A throwaway PostgreSQL cluster for tests and the chaos suite that must restart, crash, freeze or refuse a server:
+// the shared one on 5432 is never touched. initdb into a temp folder, own port, run as the postgres user (PostgreSQL
+// refuses root), removed by close().
+import { execFile } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { freePort } from './ports';
+
+const run = promisify(execFile);
+const BIN = process.env.TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+export type StopMode = 'smart' | 'fast' | 'immediate';
+
+export type ClusterOptions = {
+  /** scram-sha-256 with this superuser password; trust when absent. */
+  password?: string;
+  maxConnections?: number;
+  /** Extra server settings (postgres -c name=value). */
+  settings?: Record<string, string | number>;
+};
+
+export type Cluster = {
+  readonly endpoint: { host: string; port: number };
+  /** A superuser URL (postgres://postgres@host:port/database). */
+  url(database?: string): string;
+  /** Runs one statement as the superuser on a short-lived connection. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[], database?: string): Promise<R[]>;
+  /** `pg_ctl stop -m <mode>`, waiting until the server is down. */
+  stop(mode: StopMode): Promise<void>;
+  /** `pg_ctl start`, waiting until it accepts connections. */
+  start(): Promise<void>;
+  /** Stops (fast by default: backends are terminated) and starts again, as a restart or failover does. */
+  restart(mode?: StopMode): Promise<void>;
+  /** The postmaster's pid (changes with every start). */
+  postmasterPid(): number;
+  close(): Promise<void>;
+};
+
+const asPostgres = (cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', path.join(BIN, cmd), ...args], { timeout: 120_000 });
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pgcluster-'));
+  const { stdout } = await run('id', ['-u', 'postgres']);
+  const uid = Number(stdout.trim());
+  chownSync(dir, uid, uid);
+  const data = path.join(dir, 'data');
+  const auth = ['-U', 'postgres', '--no-sync', '-E', 'UTF8'];
+  if (options.password !== undefined) {
+    const pwfile = path.join(dir, 'pw');
+    writeFileSync(pwfile, options.password);
+    chownSync(pwfile, uid, uid);
+    auth.push('-A', 'scram-sha-256', `--pwfile=${pwfile}`);
+  } else {
+    auth.push('-A', 'trust');
+  }
+  await asPostgres('initdb', ['-D', data, ...auth]);
+  const port = await freePort();
+  const settings: Record<string, string | number> = {
+    listen_addresses: '127.0.0.1',
+    fsync: 'off',
+    max_connections: options.maxConnections ?? 20,
+    ...options.settings,
+  };
+  const serverOptions = [`-p ${port}`, `-k ${dir}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
+  const start = () => asPostgres('pg_ctl', ['-D', data, '-o', serverOptions, '-w', '-t', '60', '-l', path.join(dir, 'log'), 'start']).then(() => undefined);
+  await start();
+
+  const endpoint = { host: '127.0.0.1', port };
+  const credentials = { ...endpoint, user: 'postgres', password: options.password };
+  return {
+    endpoint,
+    url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    async query(text, params = [], database = 'postgres') {
+      const client = new pg.Client({ ...credentials, database, application_name: 'cluster-admin' });
+      client.on('error', () => undefined); // a restart may end it; the query's own rejection says so
+      await client.connect();
+      try {
+        return (await client.query(text, params)).rows;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    stop: (mode) => asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']).then(() => undefined),
+    start,
+    async restart(mode = 'fast') {
+      await this.stop(mode);
+      await start();
+    },
+    postmasterPid: () => Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
+    async close() {
+      await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
