@@ -195,8 +195,9 @@ export function functionArgs(spec: AnyFunctionSpec, extra: FunctionExtras = {}):
     memory: `${spec.memoryMb} MB`,
     timeout: `${spec.timeoutSeconds} seconds`,
     logging: { retention: '1 month' },
-    // The other drivers' packages stay out of the bundle: a function carries only the driver it uses.
-    nodejs: { esbuild: { external: lambdaBundleExternal(db ? driver : undefined, db ? iamAuth : false) } },
+    // The other drivers' packages stay out of the bundle: a function carries only the driver it uses. The plugins
+    // (relative to sst.config.ts) trim what init would compile for nothing (zod's locales).
+    nodejs: { esbuild: { external: lambdaBundleExternal(db ? driver : undefined, db ? iamAuth : false) }, plugins: 'scripts/esbuild-plugins.mjs' },
     link: [...(db?.link ?? []), ...(extra.link ?? [])],
     permissions: [
       ...(db?.permissions ?? []),

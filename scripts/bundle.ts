@@ -9,7 +9,8 @@
 // esm, bundle, minify (deploy), keepNames, mainFields module/main, the createRequire banner, and
 // only `sharp` and `pg-native` external. SST does NOT externalize @aws-sdk/* (the SDK v3 is
 // bundled even on nodejs22.x), so neither do we. SST targets esnext; we pin node22, the runtime.
-// Plus lambdaBundleExternal(driver), which infra passes to SST as `nodejs.esbuild.external`.
+// Plus lambdaBundleExternal(driver), which infra passes to SST as `nodejs.esbuild.external`, and the plugins of
+// scripts/esbuild-plugins.mjs, which infra passes as `nodejs.plugins`.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { figure, type Figure } from '../bench/support/figures';
+import plugins from './esbuild-plugins.mjs';
 import {
   DATABASE_TARGETS,
   DRIVER_PACKAGES,
@@ -81,6 +83,7 @@ export async function bundle(spec: AnyFunctionSpec, flavour: Flavour): Promise<{
     mainFields: ['module', 'main'],
     external: [...SST_FORCE_EXTERNAL, ...lambdaBundleExternal(spec.needsDatabase ? flavour.driver : undefined, flavour.iamAuth)],
     banner: { js: SST_BANNER },
+    plugins,
     sourcemap: false,
     metafile: true,
     logLevel: 'silent',

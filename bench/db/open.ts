@@ -5,6 +5,7 @@ import * as validatorSchema from '../../lib/validator/schema';
 import { PG_HOST, PG_PORT, type TestDatabase } from '../../test/support/postgres';
 import { interleaved, mergeRounds, scaled, type Variant, type VariantSamples } from '../support/measure';
 import { startCountingProxy } from '../../test/support/counting-proxy';
+import { pinServerSide } from '../support/pinning';
 import { quietLogger } from '../support/quiet-logger';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
@@ -16,6 +17,8 @@ export type Sides = {
   db: Database;
   /** A raw node-postgres pool of the same size. */
   pool: pg.Pool;
+  /** A second raw pool, measured the same way: the A/A control. */
+  poolB: pg.Pool;
   /** The layer as the validator creates it: with its drizzle schema (what `session.db` is built from). */
   dbWithSchema: Database<typeof validatorSchema>;
 };
@@ -26,13 +29,15 @@ type Call = () => Promise<unknown>;
 export async function withSides<T>(tdb: TestDatabase, fn: (sides: Sides) => Promise<T>, url = tdb.url): Promise<T> {
   const db = createDatabase({ url, driver: 'pg', applicationName: tdb.applicationName, poolMax: POOL_SIZE, logger: quietLogger, env: {} });
   const pool = new pg.Pool({ connectionString: url, application_name: tdb.applicationName, max: POOL_SIZE });
+  const poolB = new pg.Pool({ connectionString: url, application_name: tdb.applicationName, max: POOL_SIZE });
   const dbWithSchema = createDatabase({ url, driver: 'pg', applicationName: tdb.applicationName, poolMax: POOL_SIZE, logger: quietLogger, env: {}, schema: validatorSchema });
   try {
-    return await fn({ db, pool, dbWithSchema });
+    return await fn({ db, pool, poolB, dbWithSchema });
   } finally {
     await db.close();
     await dbWithSchema.close();
     await pool.end();
+    await poolB.end();
   }
 }
 
@@ -63,16 +68,16 @@ export async function roundTripsPerCall(
 export type CompareOptions = {
   /** Measured calls per variant over all rounds. */
   iterations: number;
-  /** Rounds, each on fresh connections: under load one server backend can be luckier with the scheduler than
-   * another for a whole run, which interleaving alone cannot cancel. */
+  /** Rounds, each on fresh connections (pinned afresh): a placement the pinning could not fix stays one round's. */
   rounds: number;
-  /** Calls per block within a round. */
-  block: number;
   /** Unmeasured calls per variant at the start of each round. */
   warmup: number;
 };
 
-/** Interleaved latency of the variants (the first one the raw baseline), over several rounds; logs each round's ratios. */
+/**
+ * Latency of the variants alternating per call (the first one the raw baseline), over several rounds, every backend
+ * pinned after each round's warm-up; logs each round's ratios.
+ */
 export async function compareInRounds(
   tdb: TestDatabase,
   ctx: SuiteContext,
@@ -83,7 +88,7 @@ export async function compareInRounds(
   const rounds: Record<string, VariantSamples>[] = [];
   for (let r = 0; r < o.rounds; r++) {
     const samples = await withSides(tdb, (sides) =>
-      interleaved(variants(sides), { iterations: perRound, block: Math.min(o.block, perRound), warmup: o.warmup }),
+      interleaved(variants(sides), { iterations: perRound, warmup: o.warmup, prepare: () => pinServerSide(tdb.name) }),
     );
     const [base, ...others] = Object.entries(samples);
     const baseMedian = summarize(base![1].latencyUs).median;
@@ -93,7 +98,7 @@ export async function compareInRounds(
   return mergeRounds(rounds);
 }
 
-/** The standard comparison: 5,000 measured calls per variant in 5 rounds of interleaved blocks. */
+/** The standard comparison: 5,000 measured calls per variant in 5 rounds, alternating per call. */
 export function standardComparison(scale: number): CompareOptions {
-  return { iterations: scaled(5_000, scale, 20), rounds: 5, block: scaled(250, scale, 5), warmup: scaled(250, scale, 5) };
+  return { iterations: scaled(5_000, scale, 20), rounds: 5, warmup: scaled(250, scale, 5) };
 }

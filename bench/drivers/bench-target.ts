@@ -1,5 +1,6 @@
 // One driver target end to end: its own database (dropped after), latency of both sides, counted traffic, figures.
 import { adminQuery, createTestDatabase } from '../../test/support/postgres';
+import { aaControl, controlFigure, medianFigure } from '../support/compare';
 import { figure, type Figure } from '../support/figures';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
@@ -19,7 +20,7 @@ export async function benchTarget(t: DriverTarget, ctx: SuiteContext): Promise<F
     await adminQuery(CREATE_TABLE, [], tdb.name);
     const env = await t.setup(tdb);
     try {
-      const latency = await latencyInRounds(env, t, ctx);
+      const latency = await latencyInRounds(env, t, tdb.name, ctx);
       const counts = await countPerCall(env, ctx);
       const cost = t.writeCost;
       const goals = cost.expected
@@ -47,8 +48,10 @@ export async function benchTarget(t: DriverTarget, ctx: SuiteContext): Promise<F
 function latencyFigures(name: string, s: PairSamples, inProcessPeer: boolean): Figure[] {
   const raw = summarize(s.raw.latencyUs);
   const layer = summarize(s.layer.latencyUs);
+  const control = aaControl(s.raw, s.rawB);
   return [
-    figure({ name: `${name}: median latency`, value: layer.median, baseline: raw.median, unit: 'us', goals: LATENCY_GOAL }),
+    medianFigure({ name: `${name}: median latency`, value: s.layer, baseline: s.raw, control, goals: LATENCY_GOAL }),
+    controlFigure(name, s.raw, s.rawB, control),
     figure({ name: `${name}: median of the ${s.roundRatios.length} rounds' median latency ratios`, value: medianOfRounds(s.roundRatios), unit: 'ratio' }),
     figure({ name: `${name}: p95 latency`, value: layer.p95, baseline: raw.p95, unit: 'us' }),
     // The overhead in absolute terms: the ratio shrinks as the transport's own round trip grows.
@@ -67,12 +70,10 @@ function latencyFigures(name: string, s: PairSamples, inProcessPeer: boolean): F
  * and the layer against that (the share of the layer's own client-side code).
  */
 function transportShare(t: DriverTarget, s: WriteSamples): Figure[] {
-  const raw = summarize(s.raw.latencyUs).median;
-  const same = summarize(s.rawSameWork.latencyUs).median;
-  const layer = summarize(s.layer.latencyUs).median;
+  const control = aaControl(s.raw, s.rawB);
   const name = `${t.name}: ${t.writeName}`;
   return [
-    figure({ name: `${name}: raw client also sending ${t.layerExtra}: median latency`, value: same, baseline: raw, unit: 'us' }),
-    figure({ name: `${name}: layer vs raw client sending the same: median latency`, value: layer, baseline: same, unit: 'us' }),
+    medianFigure({ name: `${name}: raw client also sending ${t.layerExtra}: median latency`, value: s.rawSameWork, baseline: s.raw, control }),
+    medianFigure({ name: `${name}: layer vs raw client sending the same: median latency`, value: s.layer, baseline: s.rawSameWork, control }),
   ];
 }

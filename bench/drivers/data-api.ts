@@ -13,6 +13,7 @@ import { startDataApiEndpoint } from '../../dev/peers/data-api-endpoint';
 import { createDatabase } from '../../lib/db';
 import { POOL_SIZE } from '../db/open';
 import { setRoleTimeouts } from '../../test/support/role-timeouts';
+import { PG_HOST, PG_PORT } from '../../test/support/postgres';
 import { quietLogger } from '../support/quiet-logger';
 import type { DriverTarget, Sides } from './target';
 import { DEFAULT_TIMEOUTS, layerRead, layerWrite } from './workload';
@@ -45,7 +46,7 @@ export const dataApi: DriverTarget = {
   async setup(tdb) {
     // Before the endpoint's first connection: role defaults reach new sessions only.
     await setRoleTimeouts(tdb.name, DEFAULT_TIMEOUTS);
-    const endpoint = await startDataApiEndpoint();
+    const endpoint = await startDataApiEndpoint({ pgHost: PG_HOST, pgPort: PG_PORT });
     const target = { ...TARGET, database: tdb.name };
 
     const open = async (): Promise<Sides> => {
@@ -59,27 +60,33 @@ export const dataApi: DriverTarget = {
         logger: quietLogger,
         env: {},
       });
-      // Configured like the layer's client: one attempt per call, a local endpoint that accepts any signature.
-      const client = new RDSDataClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-      // Column names come with the metadata: without it a raw caller gets nameless values (the layer asks for it too).
-      const rawRead = () => client.send(new ExecuteStatementCommand({ ...target, sql: 'SELECT 1', includeResultMetadata: true }));
-      const rawWrite = (withTimeouts: boolean) => async () => {
-        const { transactionId } = await client.send(new BeginTransactionCommand(target));
-        try {
-          if (withTimeouts) await client.send(new ExecuteStatementCommand({ ...target, transactionId, sql: LOCAL_TIMEOUTS }));
-          await client.send(new ExecuteStatementCommand({ ...target, transactionId, sql: RAW_INSERT, parameters: [{ name: 'p1', value: { longValue: 1 } }] }));
-          await client.send(new CommitTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId }));
-        } catch (err) {
-          await client.send(new RollbackTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId })).catch(() => undefined);
-          throw err;
-        }
+      const rawClient = () => {
+        // Configured like the layer's client: one attempt per call, a local endpoint that accepts any signature.
+        const client = new RDSDataClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+        // Column names come with the metadata: without it a raw caller gets nameless values (the layer asks for it too).
+        const read = () => client.send(new ExecuteStatementCommand({ ...target, sql: 'SELECT 1', includeResultMetadata: true }));
+        const write = (withTimeouts: boolean) => async () => {
+          const { transactionId } = await client.send(new BeginTransactionCommand(target));
+          try {
+            if (withTimeouts) await client.send(new ExecuteStatementCommand({ ...target, transactionId, sql: LOCAL_TIMEOUTS }));
+            await client.send(new ExecuteStatementCommand({ ...target, transactionId, sql: RAW_INSERT, parameters: [{ name: 'p1', value: { longValue: 1 } }] }));
+            await client.send(new CommitTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId }));
+          } catch (err) {
+            await client.send(new RollbackTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId })).catch(() => undefined);
+            throw err;
+          }
+        };
+        return { client, read, write };
       };
+      const raw = rawClient();
+      const rawB = rawClient();
       return {
-        read: { layer: layerRead(db), raw: rawRead },
-        write: { layer: layerWrite(db), raw: rawWrite(false), rawSameWork: rawWrite(true) },
+        read: { layer: layerRead(db), raw: raw.read, rawB: rawB.read },
+        write: { layer: layerWrite(db), raw: raw.write(false), rawB: rawB.write(false), rawSameWork: raw.write(true) },
         close: async () => {
           await db.close();
-          client.destroy();
+          raw.client.destroy();
+          rawB.client.destroy();
         },
       };
     };

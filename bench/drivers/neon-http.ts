@@ -7,6 +7,7 @@ import { startNeonHttpEndpoint } from '../../dev/peers/neon-http-endpoint';
 import { createDatabase } from '../../lib/db';
 import { POOL_SIZE } from '../db/open';
 import { setRoleTimeouts } from '../../test/support/role-timeouts';
+import { PG_HOST, PG_PORT } from '../../test/support/postgres';
 import { quietLogger } from '../support/quiet-logger';
 import type { DriverTarget, Sides } from './target';
 import { DEFAULT_TIMEOUTS, INSERT, layerRead } from './workload';
@@ -27,7 +28,7 @@ export const neonHttp: DriverTarget = {
   async setup(tdb) {
     // Before the endpoint's first connection: role defaults reach new sessions only.
     await setRoleTimeouts(tdb.name, DEFAULT_TIMEOUTS);
-    const endpoint = await startNeonHttpEndpoint();
+    const endpoint = await startNeonHttpEndpoint({ pgHost: PG_HOST, pgPort: PG_PORT });
     // Process-wide in the library: the raw side uses it as set here; the layer sets the same value per request.
     const saved = neonConfig.fetchEndpoint;
     neonConfig.fetchEndpoint = endpoint.url;
@@ -45,11 +46,13 @@ export const neonHttp: DriverTarget = {
       });
       // fullResults, as the layer asks for: both sides get rows and rowCount.
       const sql = neon(tdb.url, { fullResults: true });
+      const sqlB = neon(tdb.url, { fullResults: true });
       return {
-        read: { layer: layerRead(db), raw: () => sql.query('SELECT 1') },
+        read: { layer: layerRead(db), raw: () => sql.query('SELECT 1'), rawB: () => sqlB.query('SELECT 1') },
         write: {
           layer: () => db.session((s) => s.batch([{ text: INSERT, params: [1] }])),
           raw: () => sql.transaction([sql.query(INSERT, [1])]),
+          rawB: () => sqlB.transaction([sqlB.query(INSERT, [1])]),
           rawSameWork: () => sql.transaction([sql.query(LOCAL_TIMEOUTS), sql.query(INSERT, [1])]),
         },
         close: () => db.close(),

@@ -42,12 +42,14 @@ export const neonWs: DriverTarget = {
         env: {},
       });
       const pool = new Pool({ connectionString: url, application_name: tdb.applicationName, max: POOL_SIZE });
+      const poolB = new Pool({ connectionString: url, application_name: tdb.applicationName, max: POOL_SIZE });
       return {
-        read: { layer: layerRead(db), raw: rawRead(pool) },
-        write: { layer: layerWrite(db), raw: rawWrite(pool), rawSameWork: rawWrite(pool, LAYER_BEGIN) },
+        read: { layer: layerRead(db), raw: rawRead(pool), rawB: rawRead(poolB) },
+        write: { layer: layerWrite(db), raw: rawWrite(pool), rawB: rawWrite(poolB), rawSameWork: rawWrite(pool, LAYER_BEGIN) },
         close: async () => {
           await db.close();
           await pool.end();
+          await poolB.end();
         },
       };
     };

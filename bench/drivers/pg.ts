@@ -34,7 +34,7 @@ export const pgbouncer: DriverTarget = {
   async setup(tdb) {
     const bouncer = await pgbouncerEndpoint();
     // Counted between the client and PgBouncer: the round trips the client waits for.
-    return pgEnv(tdb, bouncer, bouncer.url(tdb.name), 'pgbouncer', bouncer.close);
+    return { ...pgEnv(tdb, bouncer, bouncer.url(tdb.name), 'pgbouncer', bouncer.close), serverPids: () => [bouncer.pid()] };
   },
 };
 
@@ -49,12 +49,14 @@ function pgEnv(
   const open = async (at: string): Promise<Sides> => {
     const db = createDatabase({ url: at, driver: 'pg', proxyProfile: profile, applicationName: tdb.applicationName, poolMax: POOL_SIZE, logger: quietLogger, env: {} });
     const pool = new pg.Pool({ connectionString: at, application_name: tdb.applicationName, max: POOL_SIZE });
+    const poolB = new pg.Pool({ connectionString: at, application_name: tdb.applicationName, max: POOL_SIZE });
     return {
-      read: { layer: layerRead(db), raw: rawRead(pool) },
-      write: { layer: layerWrite(db), raw: rawWrite(pool), rawSameWork: rawWrite(pool, LAYER_BEGIN) },
+      read: { layer: layerRead(db), raw: rawRead(pool), rawB: rawRead(poolB) },
+      write: { layer: layerWrite(db), raw: rawWrite(pool), rawB: rawWrite(poolB), rawSameWork: rawWrite(pool, LAYER_BEGIN) },
       close: async () => {
         await db.close();
         await pool.end();
+        await poolB.end();
       },
     };
   };

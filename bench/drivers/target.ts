@@ -4,8 +4,11 @@ import type { TestDatabase } from '../../test/support/postgres';
 
 export type Call = () => Promise<unknown>;
 
-/** One piece of work done two ways: through the layer, and with the raw client library used directly. */
-export type Pair = { layer: Call; raw: Call };
+/**
+ * One piece of work done through the layer and with the raw client library used directly, twice: `rawB` is a second
+ * raw client of its own, measured the same way (the A/A control).
+ */
+export type Pair = { layer: Call; raw: Call; rawB: Call };
 
 /**
  * The write, plus the raw client sending exactly what the layer sends for it (its extra statement or call
@@ -24,6 +27,8 @@ export type TargetEnv = {
   open(): Promise<Sides>;
   counted(): Promise<Counted>;
   close(): Promise<void>;
+  /** Server-side processes besides the database's backends (a pooler), pinned with them. */
+  serverPids?(): number[];
 };
 
 /** What the counter counts per write, and the count each side should show (omitted: informational). */

@@ -15,24 +15,32 @@ export type StepsEnv = {
   raw: pg.Client;
   /** The raw client as the one capability statements need. */
   rawSql: Sql;
+  /** A second raw client of its own, for the hand-written baseline's A/A control. */
+  rawSqlB: Sql;
 };
 
 export async function withStepsEnv<T>(fn: (env: StepsEnv) => Promise<T>): Promise<T> {
   const h = await pgHarness('bench_steps');
   const tdb = h.tdb!;
   const raw = new pg.Client({ connectionString: tdb.url, application_name: tdb.applicationName });
+  const rawB = new pg.Client({ connectionString: tdb.url, application_name: tdb.applicationName });
   try {
     await raw.connect();
-    const rawSql: Sql = {
-      async query<R>(text: string, params?: readonly unknown[]) {
-        const res = await raw.query(text, params ? [...params] : undefined);
-        return { rows: res.rows as R[], rowCount: res.rowCount };
-      },
-    };
+    await rawB.connect();
     await h.session((s) => seedMiners(s, range(MINERS)));
-    return await fn({ db: h.db, tdb, raw, rawSql });
+    return await fn({ db: h.db, tdb, raw, rawSql: asSql(raw), rawSqlB: asSql(rawB) });
   } finally {
     await raw.end().catch(() => undefined);
+    await rawB.end().catch(() => undefined);
     await h.close();
   }
+}
+
+function asSql(client: pg.Client): Sql {
+  return {
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const res = await client.query(text, params ? [...params] : undefined);
+      return { rows: res.rows as R[], rowCount: res.rowCount };
+    },
+  };
 }

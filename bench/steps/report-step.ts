@@ -3,6 +3,7 @@
 import type { AnySession } from '../../lib/validator';
 import type { Figure } from '../support/figures';
 import { scaled } from '../support/measure';
+import { pinServerSide } from '../support/pinning';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
 import type { FreshState } from './fresh-state';
@@ -23,6 +24,7 @@ export type ReportedStep = {
 export async function reportStep(env: StepsEnv, ctx: SuiteContext, o: ReportedStep): Promise<Figure[]> {
   await o.fresh.restore();
   await env.db.session(o.run); // unmeasured: JIT, plan caches
+  await pinServerSide(env.tdb.name);
   const repetitions = scaled(REPETITIONS, ctx.scale, 5);
   const runs = (await freshRuns([{ name: 'step', run: () => env.db.session(o.run) }], { repetitions, fresh: o.fresh, log: ctx.log, label: o.label })).step!;
   const counted = new Set(runs.map((r) => r.result.roundTrips));

@@ -12,7 +12,10 @@
 // same statement clock on every side.
 import { runSoilStep } from '../../lib/tasks';
 import { figure, type Figure } from '../support/figures';
+import { ratioOfMedians } from '../support/bootstrap';
 import { scaled } from '../support/measure';
+import { pinServerSide } from '../support/pinning';
+import type { Sql } from '../../lib/validator';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
 import { assertSameEndState, soilEndState } from './end-state';
@@ -42,16 +45,18 @@ export async function soilStepFigures(env: StepsEnv, ctx: SuiteContext): Promise
     if (summary.scored !== SOIL_PREDICTIONS) throw new Error(`soil step scored ${summary.scored} of ${SOIL_PREDICTIONS}`);
     return { writeMs: clock.phaseMs.write, readDueMs: clock.phaseMs.readDue, roundTrips: summary.roundTrips };
   };
-  const handWritten = async (): Promise<SoilRun> => {
+  const handWritten = (sql: Sql) => async (): Promise<SoilRun> => {
     const clock = new StatementClock(SOIL_PHASES);
-    const written = await handWrittenSoilStep(clock.sql(env.rawSql), SOIL_NOW);
+    const written = await handWrittenSoilStep(clock.sql(sql), SOIL_NOW);
     if (written !== SOIL_PREDICTIONS) throw new Error(`hand-written soil step wrote ${written} of ${SOIL_PREDICTIONS}`);
     return { writeMs: clock.phaseMs.write, readDueMs: clock.phaseMs.readDue, roundTrips: clock.statements };
   };
   const variants: FreshVariant<SoilRun>[] = [
     { name: 'batched', run: step(false) },
     { name: 'per-row', run: step(true) },
-    { name: 'hand-written', run: handWritten },
+    { name: 'hand-written', run: handWritten(env.rawSql) },
+    // The A/A control: the same hand-written step on a second raw client.
+    { name: 'hand-written-b', run: handWritten(env.rawSqlB) },
   ];
 
   // One unmeasured run each (JIT, connections, plan caches), and the proof that all three do the same work.
@@ -63,6 +68,7 @@ export async function soilStepFigures(env: StepsEnv, ctx: SuiteContext): Promise
   }
   assertSameEndState(states);
   ctx.log(`soil: all sides end in the same state: ${states.batched}`);
+  await pinServerSide(env.tdb.name);
 
   const repetitions = scaled(REPETITIONS, ctx.scale, 5);
   const runs = await freshRuns(variants, { repetitions, fresh, log: ctx.log, label: 'soil' });
@@ -71,6 +77,12 @@ export async function soilStepFigures(env: StepsEnv, ctx: SuiteContext): Promise
   const readDue = (name: string) => medianOf(runs[name]!, (r) => r.result.readDueMs);
   const trips = (name: string) => medianOf(runs[name]!, (r) => r.result.roundTrips);
   const of = `median of ${repetitions} fresh runs`;
+  const times = (name: string, pick: (r: TimedRun<SoilRun>) => number = (r) => r.ms) => Float64Array.from(runs[name]!, pick);
+  const control = ratioOfMedians(times('hand-written-b'), times('hand-written'));
+  const against = (value: string, baseline: string, pick?: (r: TimedRun<SoilRun>) => number) => ({
+    interval: ratioOfMedians(times(value, pick), times(baseline, pick)).interval,
+    control,
+  });
 
   return [
     figure({
@@ -79,6 +91,7 @@ export async function soilStepFigures(env: StepsEnv, ctx: SuiteContext): Promise
       baseline: total('per-row'),
       unit: 'ms',
       goals: [{ on: 'ratio', op: '<=', limit: PER_ROW_RATIO }],
+      ...against('batched', 'per-row'),
     }),
     figure({
       name: `soil 5x256 whole step: batched (value) vs hand-written raw pg, 1 tx: due+truth SELECTs, 1 multi-row history INSERT, 1 DELETE, score-row upsert (baseline), ${of}`,
@@ -86,6 +99,14 @@ export async function soilStepFigures(env: StepsEnv, ctx: SuiteContext): Promise
       baseline: total('hand-written'),
       unit: 'ms',
       goals: [{ on: 'ratio', op: '<=', limit: HAND_WRITTEN_RATIO }],
+      ...against('batched', 'hand-written'),
+    }),
+    figure({
+      name: `soil 5x256 whole step: A/A control, hand-written on a second raw client (value) vs the first (baseline), ${of}`,
+      value: total('hand-written-b'),
+      baseline: total('hand-written'),
+      unit: 'ms',
+      interval: control.interval,
     }),
     figure({
       name: `soil 5x256 write phase (history writes + prediction deletes): batched step's 5 move statements (value) vs hand-written 1 multi-row INSERT + 1 DELETE (baseline), ${of}`,
@@ -93,6 +114,7 @@ export async function soilStepFigures(env: StepsEnv, ctx: SuiteContext): Promise
       baseline: write('hand-written'),
       unit: 'ms',
       goals: [{ on: 'ratio', op: '<=', limit: HAND_WRITTEN_RATIO }],
+      ...against('batched', 'hand-written', (r) => r.result.writeMs),
     }),
     figure({ name: 'soil 5x256 write phase: per-row path (value) vs hand-written (baseline)', value: write('per-row'), baseline: write('hand-written'), unit: 'ms' }),
     // The floor every side shares: the server writing out ~310,000 grid values and the client reading them.

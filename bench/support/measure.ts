@@ -1,19 +1,20 @@
-// Latency of several variants measured in interleaved blocks: drift (a neighbour's load, CPU frequency, a
-// growing table) lands on every variant alike instead of on whichever loop ran last.
+// Latency of several variants alternating per operation: call i of every variant runs back to back (the order
+// rotating with i), so drift (a neighbour's burst, CPU frequency, a growing table) lands on all of them alike and
+// sample i of each variant was taken at the same moment (bootstrap.ts pairs them).
 
 export type Variant = { name: string; run: () => Promise<unknown> };
 
 export type InterleaveOptions = {
-  /** Measured iterations per variant. */
+  /** Measured calls per variant. */
   iterations: number;
-  /** Iterations per block; blocks of the variants alternate, the starting variant rotating every round. */
-  block: number;
-  /** Unmeasured iterations per variant first (JIT, connections, caches). */
+  /** Unmeasured calls per variant first (JIT, connections, caches), alternating the same way. */
   warmup: number;
+  /** Runs after the warm-up, before measuring: connections are open then, so their backends can be pinned. */
+  prepare?: () => Promise<void>;
 };
 
 export type VariantSamples = {
-  /** Per-call wall-clock latency, microseconds. */
+  /** Per-call wall-clock latency, microseconds, in operation order. */
   latencyUs: Float64Array;
   /** This process's CPU time (user + system) per call, microseconds: the client's own cost, whatever the server does. */
   cpuUsPerCall: number;
@@ -21,34 +22,25 @@ export type VariantSamples = {
 
 /** Runs every variant sequentially (one call in flight) and returns its per-call latencies and CPU cost. */
 export async function interleaved(variants: readonly Variant[], o: InterleaveOptions): Promise<Record<string, VariantSamples>> {
-  for (let done = 0; done < o.warmup; done += o.block) {
-    for (const v of variants) await repeat(v, Math.min(o.block, o.warmup - done));
+  const n = variants.length;
+  for (let i = 0; i < o.warmup; i++) {
+    for (let k = 0; k < n; k++) await variants[(i + k) % n]!.run();
   }
-  const samples = Object.fromEntries(variants.map((v) => [v.name, new Float64Array(o.iterations)]));
-  const filled = new Map(variants.map((v) => [v.name, 0]));
-  const cpu = new Map(variants.map((v) => [v.name, 0]));
-  for (let round = 0, done = 0; done < o.iterations; round++, done += o.block) {
-    const n = Math.min(o.block, o.iterations - done);
-    for (let k = 0; k < variants.length; k++) {
-      const v = variants[(round + k) % variants.length]!;
-      const out = samples[v.name]!;
-      let at = filled.get(v.name)!;
+  await o.prepare?.();
+  const latency = variants.map(() => new Float64Array(o.iterations));
+  const cpu = variants.map(() => 0);
+  for (let i = 0; i < o.iterations; i++) {
+    for (let k = 0; k < n; k++) {
+      const at = (i + k) % n;
       const cpu0 = process.cpuUsage();
-      for (let i = 0; i < n; i++) {
-        const t0 = performance.now();
-        await v.run();
-        out[at++] = (performance.now() - t0) * 1000;
-      }
+      const t0 = performance.now();
+      await variants[at]!.run();
+      latency[at]![i] = (performance.now() - t0) * 1000;
       const used = process.cpuUsage(cpu0);
-      cpu.set(v.name, cpu.get(v.name)! + used.user + used.system);
-      filled.set(v.name, at);
+      cpu[at]! += used.user + used.system;
     }
   }
-  return Object.fromEntries(variants.map((v) => [v.name, { latencyUs: samples[v.name]!, cpuUsPerCall: cpu.get(v.name)! / o.iterations }]));
-}
-
-async function repeat(v: Variant, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await v.run();
+  return Object.fromEntries(variants.map((v, at) => [v.name, { latencyUs: latency[at]!, cpuUsPerCall: cpu[at]! / o.iterations }]));
 }
 
 /** Iteration counts scaled for quick runs (BENCH_SCALE), never below `min`. */

@@ -1,7 +1,9 @@
 // Runs suites one after another: table to stdout, JSON to the results folder. A failing suite is reported
-// and the others still run. The load average is printed with each table: timings on a busy machine mislead.
+// and the others still run. The load average and what CPU pinning did are printed with each table: timings on a busy
+// or unpinned machine mislead.
 import os from 'node:os';
 import type { Figure } from './figures';
+import { takePinningNotes } from './pinning';
 import { formatTable, writeResults } from './results';
 import type { NamedSuite } from './registry';
 
@@ -12,6 +14,8 @@ export type RunOptions = {
   out: (text: string) => void;
   /** Progress. */
   log: (text: string) => void;
+  /** Added to each results file name (the latency dimension: `.delay-0.5ms`). */
+  resultsSuffix?: string;
 };
 
 export type SuiteOutcome = { name: string; figures: Figure[]; file: string } | { name: string; error: unknown };
@@ -24,12 +28,14 @@ export async function runSuites(suites: readonly NamedSuite[], o: RunOptions): P
     const loadBefore = os.loadavg()[0]!;
     try {
       const figures = await suite.run({ log: (m) => o.log(`[${name}] ${m}`), scale: o.scale });
-      const file = await writeResults(o.resultsDir, name, figures);
+      const file = await writeResults(o.resultsDir, name, figures, o.resultsSuffix);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      const load = `load average ${loadBefore.toFixed(2)} -> ${os.loadavg()[0]!.toFixed(2)} on ${os.availableParallelism()} cores`;
-      o.out(`${formatTable(name, figures)}\n(${seconds} s, ${load}, written to ${file})\n`);
+      const load = `load average ${loadBefore.toFixed(2)} -> ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`;
+      const pinning = takePinningNotes();
+      o.out(`${formatTable(name, figures)}\n(${seconds} s, ${load}, written to ${file})\n${pinning.length ? `pinning: ${pinning.join('; ')}\n` : ''}`);
       outcomes.push({ name, figures, file });
     } catch (error) {
+      takePinningNotes();
       o.out(`== ${name}\nFAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       outcomes.push({ name, error });
     }

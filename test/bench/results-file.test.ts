@@ -36,14 +36,24 @@ describe('bench results file', () => {
     expect(outcomes).toHaveLength(1);
     const written = JSON.parse(await readFile(path.join(dir, 'fixed.json'), 'utf8')) as unknown;
     expect(written).toEqual([
-      { name: 'latency', value: 121, baseline: 100, ratio: 1.21, unit: 'us', goal: 'ratio <= 1.10', met: false },
-      { name: 'round trips', value: 3, baseline: 3, ratio: 1, unit: 'round trips', goal: 'value == 3 and baseline == 3', met: true },
-      { name: 'heap growth', value: 0.25, baseline: 0.1, ratio: null, unit: 'MB', goal: 'value <= 5', met: true },
-      { name: 'info only', value: 7, baseline: null, ratio: null, unit: 'us', goal: null, met: null },
+      { name: 'latency', value: 121, baseline: 100, ratio: 1.21, unit: 'us', goal: 'ratio <= 1.10', met: false, interval: null, control: null },
+      {
+        name: 'round trips',
+        value: 3,
+        baseline: 3,
+        ratio: 1,
+        unit: 'round trips',
+        goal: 'value == 3 and baseline == 3',
+        met: true,
+        interval: null,
+        control: null,
+      },
+      { name: 'heap growth', value: 0.25, baseline: 0.1, ratio: null, unit: 'MB', goal: 'value <= 5', met: true, interval: null, control: null },
+      { name: 'info only', value: 7, baseline: null, ratio: null, unit: 'us', goal: null, met: null, interval: null, control: null },
     ]);
     const table = out.join('\n');
     expect(table).toContain('== fixed');
-    expect(table).toMatch(/latency\s+121\.0\s+100\.0\s+1\.210\s+us\s+ratio <= 1\.10\s+MISSED/);
+    expect(table).toMatch(/latency\s+121\.0\s+100\.0\s+1\.210\s+-\s+-\s+us\s+ratio <= 1\.10\s+MISSED/);
   });
 
   it('reports a failing suite and still writes the results of the next one', async () => {
@@ -65,7 +75,7 @@ describe('bench results file', () => {
     expect(outcomes.map((o) => ('error' in o ? `${o.name}: failed` : `${o.name}: ok`))).toEqual(['broken: failed', 'fine: ok']);
     await expect(stat(path.join(dir, 'broken.json'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(JSON.parse(await readFile(path.join(dir, 'fine.json'), 'utf8'))).toEqual([
-      { name: 'x', value: 1, baseline: 2, ratio: 0.5, unit: 'us', goal: null, met: null },
+      { name: 'x', value: 1, baseline: 2, ratio: 0.5, unit: 'us', goal: null, met: null, interval: null, control: null },
     ]);
     expect(out.join('\n')).toContain('FAILED: Error: server went away');
   });
