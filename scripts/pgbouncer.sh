@@ -14,6 +14,7 @@ LISTEN_HOST=127.0.0.1
 LISTEN_PORT="${PGBOUNCER_PORT:-6432}"
 PG_HOST="${PGBOUNCER_PG_HOST:-127.0.0.1}"
 PG_PORT="${PGBOUNCER_PG_PORT:-5432}"
+USERS="${PGBOUNCER_USERS:-postgres}" # space-separated roles allowed in (trust auth still needs them listed)
 RUN_DIR="${PGBOUNCER_DIR:-/tmp/gaia-pgbouncer}"
 RUN_AS=postgres
 
@@ -47,8 +48,9 @@ ensure_installed() {
 
 write_config() {
   mkdir -p "$RUN_DIR" || fail "cannot create $RUN_DIR"
-  # trust auth still needs the user listed; the password field is unused.
-  printf '"postgres" ""\n' >"$RUN_DIR/userlist.txt"
+  # trust auth still needs the users listed; the password field is unused.
+  : >"$RUN_DIR/userlist.txt"
+  for user in $USERS; do printf '"%s" ""\n' "$user" >>"$RUN_DIR/userlist.txt"; done
   cat >"$RUN_DIR/pgbouncer.ini" <<EOF
 [databases]
 ; any database name is passed through to the same server

@@ -2,7 +2,7 @@
 // the shared one on 5432 is never touched. initdb into a temp folder, own port, run as the postgres user (PostgreSQL
 // refuses root), removed by close().
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,8 +24,8 @@ export type ClusterOptions = {
 
 export type Cluster = {
   readonly endpoint: { host: string; port: number };
-  /** A superuser URL (postgres://postgres@host:port/database). */
-  url(database?: string): string;
+  /** A URL of the database (postgres://<user, default the superuser postgres>@host:port/database). */
+  url(database?: string, user?: string): string;
   /** Runs one statement as the superuser on a short-lived connection. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[], database?: string): Promise<R[]>;
   /** `pg_ctl stop -m <mode>`, waiting until the server is down. */
@@ -36,6 +36,8 @@ export type Cluster = {
   restart(mode?: StopMode): Promise<void>;
   /** The postmaster's pid (changes with every start). */
   postmasterPid(): number;
+  /** The postmaster and every process it started (backends, background workers), to freeze or thaw them all. */
+  processes(): number[];
   close(): Promise<void>;
 };
 
@@ -68,11 +70,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const start = () => asPostgres('pg_ctl', ['-D', data, '-o', serverOptions, '-w', '-t', '60', '-l', path.join(dir, 'log'), 'start']).then(() => undefined);
   await start();
 
+  const stop = (mode: StopMode) => asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']).then(() => undefined);
+  const postmasterPid = () => Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const endpoint = { host: '127.0.0.1', port };
   const credentials = { ...endpoint, user: 'postgres', password: options.password };
   return {
     endpoint,
-    url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    url: (database = 'postgres', user = 'postgres') => `postgres://${user}@127.0.0.1:${port}/${database}`,
     async query(text, params = [], database = 'postgres') {
       const client = new pg.Client({ ...credentials, database, application_name: 'cluster-admin' });
       client.on('error', () => undefined); // a restart may end it; the query's own rejection says so
@@ -83,16 +87,37 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         await client.end().catch(() => undefined);
       }
     },
-    stop: (mode) => asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']).then(() => undefined),
+    stop,
     start,
-    async restart(mode = 'fast') {
-      await this.stop(mode);
+    restart: async (mode = 'fast') => {
+      await stop(mode);
       await start();
     },
-    postmasterPid: () => Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
+    postmasterPid,
+    processes: () => {
+      const parent = postmasterPid();
+      return [parent, ...childrenOf(parent)];
+    },
     async close() {
       await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Pids whose parent is `parent` (from /proc: PostgreSQL's children are all direct children of the postmaster). */
+function childrenOf(parent: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // stat: "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) out.push(Number(entry));
+    } catch {
+      // the process ended while listing
+    }
+  }
+  return out;
 }

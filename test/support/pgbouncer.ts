@@ -14,7 +14,7 @@ const SCRIPT = fileURLToPath(new URL('../../scripts/pgbouncer.sh', import.meta.u
 
 export type Bouncer = {
   port: number;
-  url(database: string): string;
+  url(database: string, user?: string): string;
   restart(): Promise<void>;
   stop(): Promise<void>;
   /** The running PgBouncer's pid (changes with every restart). */
@@ -24,6 +24,8 @@ export type Bouncer = {
 export type BouncerOptions = {
   /** The PostgreSQL server behind it (default: the shared one on 5432). */
   server?: { host: string; port: number };
+  /** Roles allowed in besides postgres. */
+  users?: readonly string[];
 };
 
 export async function startBouncer(options: BouncerOptions = {}): Promise<Bouncer> {
@@ -31,11 +33,12 @@ export async function startBouncer(options: BouncerOptions = {}): Promise<Bounce
   const dir = path.join(tmpdir(), randomName('pgbouncer'));
   const env: NodeJS.ProcessEnv = { ...process.env, PGBOUNCER_PORT: String(port), PGBOUNCER_DIR: dir };
   if (options.server) Object.assign(env, { PGBOUNCER_PG_HOST: options.server.host, PGBOUNCER_PG_PORT: String(options.server.port) });
+  if (options.users) env.PGBOUNCER_USERS = ['postgres', ...options.users].join(' ');
   const script = (command: string) => run('bash', [SCRIPT, command], { env, timeout: 120_000 }).then(() => undefined);
   await script('start');
   return {
     port,
-    url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    url: (database, user = 'postgres') => `postgres://${user}@127.0.0.1:${port}/${database}`,
     restart: () => script('restart'),
     pid: () => Number(readFileSync(path.join(dir, 'pgbouncer.pid'), 'utf8').trim()),
     stop: async () => {
