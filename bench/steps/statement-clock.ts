@@ -37,7 +37,7 @@ export class StatementClock<P extends string> {
 }
 
 /** A proxy of `target` with one member replaced; the others are the target's own (methods bound to it). */
-function passThrough<T extends object>(target: T, name: string, replacement: unknown): T {
+export function passThrough<T extends object>(target: T, name: string, replacement: unknown): T {
   return new Proxy(target, {
     get(t, prop) {
       if (prop === name) return replacement;

@@ -5,6 +5,7 @@ import type { Sql, AnySession, ValidatorDatabase } from '../../../lib/validator'
 import { createValidatorDatabase } from '../../../lib/validator';
 import { runGeoStep, runSoilStep } from '../../../lib/tasks';
 import { GEO_NOW, seedGeoHour, seedSoilWork, SOIL_NOW } from '../../../bench/steps/seed';
+import { passThrough } from '../../../bench/steps/statement-clock';
 import { quietLogger, range, seedMiners } from '../../validator/fixtures';
 import { APPLICATION, ROLE, type ChaosEnv } from '../support/environment';
 import { check, result, type ScenarioResult } from '../support/goals';
@@ -112,20 +113,9 @@ function terminateOurs(env: ChaosEnv, database: string): Promise<unknown> {
 
 /** `s` with `onStatement` awaited before each statement (session-level or in a transaction) is sent. */
 function wrapped(s: AnySession, onStatement: () => Promise<void>): AnySession {
-  const sql = <T extends Sql>(q: T): T => replace(q, 'query', (async (text, params) => (await onStatement(), q.query(text, params))) as Sql['query']);
-  const withQuery = replace(s, 'query', (async (text: string, params?: readonly unknown[]) => (await onStatement(), s.query(text, params))) as AnySession['query']);
-  return replace(withQuery, 'transaction', ((fn, options) => s.transaction((tx) => fn(sql(tx)), options)) as AnySession['transaction']);
-}
-
-/** A proxy of `target` with one member replaced; the others are the target's own (methods bound to it). */
-function replace<T extends object>(target: T, name: string, replacement: unknown): T {
-  return new Proxy(target, {
-    get(t, prop) {
-      if (prop === name) return replacement;
-      const v: unknown = Reflect.get(t, prop, t);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  });
+  const sql = <T extends Sql>(q: T): T => passThrough(q, 'query', (async (text, params) => (await onStatement(), q.query(text, params))) as Sql['query']);
+  const withQuery = passThrough(s, 'query', (async (text: string, params?: readonly unknown[]) => (await onStatement(), s.query(text, params))) as AnySession['query']);
+  return passThrough(withQuery, 'transaction', ((fn, options) => s.transaction((tx) => fn(sql(tx)), options)) as AnySession['transaction']);
 }
 
 /** md5 of every public table's rows, without surrogate ids and write-time columns, in a stable order. */
