@@ -16,6 +16,7 @@ export const freezeThaw: LoadScenario = {
   name: 'freeze-thaw',
   description: 'server SIGSTOPped past its idle timeouts, its backends killed and its sockets silently dropped, then SIGCONT',
   via: 'proxy',
+  deadlineGoal: true,
   databaseSetup: (database) => [`ALTER DATABASE ${database} SET idle_session_timeout = '${IDLE_SESSION_TIMEOUT_MS}ms'`],
   settings: { idleSessionTimeoutMs: IDLE_SESSION_TIMEOUT_MS },
   async disrupt({ env, mode, database, containers, load, proxy }) {

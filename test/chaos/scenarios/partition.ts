@@ -8,6 +8,7 @@ export const silentPartition: LoadScenario = {
   name: 'partition',
   description: 'a silent network partition (no FIN, no RST, new connections too) mid-load, then healed',
   via: 'proxy',
+  deadlineGoal: true,
   async disrupt({ mode, proxy }) {
     const settings = { partitionMs: mode.partitionMs };
     await sleep(mode.loadMs / 3);

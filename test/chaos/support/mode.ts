@@ -9,7 +9,7 @@ export type Mode = {
   remainingMs: number;
   /** How long the server stays SIGSTOPped in freeze/thaw. */
   freezeMs: number;
-  /** How long the silent partition lasts. */
+  /** How long the silent partition lasts: longer than the requests' deadline, or they would only wait it out. */
   partitionMs: number;
   /** Fan-out: simulated containers, and requests each sends one after the other. */
   fanOutContainers: number;
@@ -30,7 +30,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     loadMs: 20_000,
     remainingMs: 10_000,
     freezeMs: 30_000,
-    partitionMs: 5_000,
+    partitionMs: 15_000,
     fanOutContainers: 200,
     fanOutRequests: 10,
     fanOutDatabaseLimit: null,
@@ -42,7 +42,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     loadMs: 4_000,
     remainingMs: 3_000,
     freezeMs: 6_000,
-    partitionMs: 2_000,
+    partitionMs: 4_000,
     fanOutContainers: 50,
     fanOutRequests: 3,
     fanOutDatabaseLimit: 10,
