@@ -40,32 +40,56 @@ export async function leftovers(env: ChaosEnv, database: string, viaBouncer: boo
   return { connectionsLeft: left, idleInTransaction: idle };
 }
 
-/** Polls the server's client backends on `database` until stopped; resolves to the peak seen. */
-export function sampleServerConnections(env: ChaosEnv, database: string, everyMs = 50): { stop(): Promise<number> } {
+export type ConnectionPeaks = {
+  /** Client backends on the database, as the server lists them at one instant. */
+  server: number;
+  /**
+   * The same, held over two samples in a row (50 ms apart): a backend whose client is already gone (PgBouncer drops a
+   * server connection whose client left mid-transaction and opens another) is listed until its process exits, a
+   * moment; a pool over its size stays.
+   */
+  serverSustained: number;
+  /** Server connections PgBouncer lists for the database (SHOW SERVERS, cancel connections included); null: not sampled. */
+  pooler: number | null;
+};
+
+/** Polls the server's client backends on `database` (and PgBouncer's server connections) until stopped; the peaks. */
+export function sampleServerConnections(env: ChaosEnv, database: string, viaBouncer: boolean, everyMs = 50): { stop(): Promise<ConnectionPeaks> } {
   let running = true;
-  let peak = 0;
+  const peaks: ConnectionPeaks = { server: 0, serverSustained: 0, pooler: viaBouncer ? 0 : null };
+  let previous = 0;
   const done = (async () => {
-    // One connection for the whole run, opened first: the superuser slots keep it possible at max_connections.
+    // Connections for the whole run, opened first: the superuser slots keep the server's possible at max_connections.
     const admin = new pg.Client({ ...env.cluster.endpoint, user: 'postgres', database: 'postgres', application_name: 'chaos-sampler' });
-    admin.on('error', () => undefined);
+    const pooler = viaBouncer ? new pg.Client({ host: '127.0.0.1', port: env.bouncer.port, user: 'postgres', database: 'pgbouncer' }) : undefined;
+    for (const c of [admin, pooler]) c?.on('error', () => undefined);
     await admin.connect();
+    await pooler?.connect();
     try {
       while (running) {
         const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [
           database,
         ]);
-        peak = Math.max(peak, rows[0]!.n);
+        const n = rows[0]!.n;
+        peaks.server = Math.max(peaks.server, n);
+        peaks.serverSustained = Math.max(peaks.serverSustained, Math.min(previous, n));
+        previous = n;
+        if (pooler) {
+          const servers = await pooler.query<{ database: string }>({ text: 'SHOW SERVERS', queryMode: 'simple' } as pg.QueryConfig);
+          peaks.pooler = Math.max(peaks.pooler!, servers.rows.filter((r) => r.database === database).length);
+        }
         await new Promise((r) => setTimeout(r, everyMs));
       }
     } finally {
       await admin.end().catch(() => undefined);
+      await pooler?.end().catch(() => undefined);
     }
   })();
   return {
     stop: async () => {
       running = false;
       await done;
-      return peak;
+      return peaks;
     },
   };
 }

@@ -23,8 +23,6 @@ export type Outcome = {
 
 export type Load = {
   readonly outcomes: Outcome[];
-  /** Requests started and not answered yet. */
-  inFlight(): number;
   /** Stops sending; resolves when every request in flight has been answered. */
   stop(): Promise<void>;
 };
@@ -32,10 +30,6 @@ export type Load = {
 export type LoadOptions = {
   /** The Lambda's remaining time given to each invocation (its deadline). */
   remainingMs: number;
-  /** The first request number (scenarios that load twice keep numbering). */
-  firstRequest?: number;
-  /** Pause between a container's requests. */
-  paceMs?: number;
 };
 
 /** Sends request `i` through container `c` and records its answer. */
@@ -56,21 +50,14 @@ export async function send(c: Container, i: number, remainingMs: number): Promis
 
 export function startLoad(containers: readonly Container[], o: LoadOptions): Load {
   const outcomes: Outcome[] = [];
-  let next = o.firstRequest ?? 0;
+  let next = 0;
   let running = true;
-  let inFlight = 0;
   const submitter = async (c: Container) => {
-    while (running) {
-      inFlight++;
-      outcomes.push(await send(c, next++, o.remainingMs));
-      inFlight--;
-      if (o.paceMs) await sleep(o.paceMs);
-    }
+    while (running) outcomes.push(await send(c, next++, o.remainingMs));
   };
   const done = Promise.all(containers.map(submitter));
   return {
     outcomes,
-    inFlight: () => inFlight,
     stop: async () => {
       running = false;
       await done;
