@@ -45,6 +45,14 @@ const log = (m: string) => process.stderr.write(`[chaos] ${m}\n`);
 const results: ScenarioResult[] = [];
 const failures: string[] = [];
 const env = await startChaosEnv(log);
+// The throwaway servers must not outlive the run: on Ctrl-C, or a stray rejection, close them first.
+const abort = (why: string) => {
+  process.stdout.write(`chaos: ${why}; stopping the throwaway servers\n`);
+  void env.close().finally(() => process.exit(1));
+};
+process.once('SIGINT', () => abort('interrupted'));
+process.once('SIGTERM', () => abort('terminated'));
+process.once('unhandledRejection', (err) => abort(`unhandled rejection: ${err instanceof Error ? err.message : String(err)}`));
 try {
   for (const [name, run] of chosen) {
     const started = Date.now();

@@ -51,21 +51,23 @@ export type ConnectionPeaks = {
   serverSustained: number;
   /** Server connections PgBouncer lists for the database (SHOW SERVERS, cancel connections included); null: not sampled. */
   pooler: number | null;
+  /** Why sampling stopped early (the server or PgBouncer went away), if it did. */
+  error: string | null;
 };
 
 /** Polls the server's client backends on `database` (and PgBouncer's server connections) until stopped; the peaks. */
 export function sampleServerConnections(env: ChaosEnv, database: string, viaBouncer: boolean, everyMs = 50): { stop(): Promise<ConnectionPeaks> } {
   let running = true;
-  const peaks: ConnectionPeaks = { server: 0, serverSustained: 0, pooler: viaBouncer ? 0 : null };
+  const peaks: ConnectionPeaks = { server: 0, serverSustained: 0, pooler: viaBouncer ? 0 : null, error: null };
   let previous = 0;
   const done = (async () => {
     // Connections for the whole run, opened first: the superuser slots keep the server's possible at max_connections.
     const admin = new pg.Client({ ...env.cluster.endpoint, user: 'postgres', database: 'postgres', application_name: 'chaos-sampler' });
     const pooler = viaBouncer ? new pg.Client({ host: '127.0.0.1', port: env.bouncer.port, user: 'postgres', database: 'pgbouncer' }) : undefined;
     for (const c of [admin, pooler]) c?.on('error', () => undefined);
-    await admin.connect();
-    await pooler?.connect();
     try {
+      await admin.connect();
+      await pooler?.connect();
       while (running) {
         const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [
           database,
@@ -80,6 +82,8 @@ export function sampleServerConnections(env: ChaosEnv, database: string, viaBoun
         }
         await new Promise((r) => setTimeout(r, everyMs));
       }
+    } catch (err) {
+      peaks.error = (err as Error).message; // reported with the peaks; the scenario's own checks say what it means
     } finally {
       await admin.end().catch(() => undefined);
       await pooler?.end().catch(() => undefined);

@@ -29,6 +29,8 @@ export type ChaosEnv = {
   url(database: string, via: 'direct' | 'pgbouncer'): string;
   /** The containers' environment for a database reached at `url`. */
   containerEnv(url: string, extra?: Record<string, string>): Record<string, string>;
+  /** Whether the suite's PgBouncer still runs; restarts it when not (`restart`), so later scenarios have one. */
+  bouncerAlive(restart?: boolean): Promise<boolean>;
   /** Rows of one statement on a scenario's database, as the cluster's superuser (outside the code under test). */
   rows(database: string, text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -77,6 +79,17 @@ export async function startChaosEnv(log: (m: string) => void): Promise<ChaosEnv>
       },
       url: (database, via) => (via === 'pgbouncer' ? b.url(database, ROLE) : cluster.url(database, ROLE)),
       containerEnv,
+      bouncerAlive: async (restart = false) => {
+        let alive: boolean;
+        try {
+          process.kill(b.pid(), 0);
+          alive = true;
+        } catch {
+          alive = false;
+        }
+        if (!alive && restart) await b.restart();
+        return alive;
+      },
       rows: (database, text, params) => cluster.query(text, params, database),
       close: async () => {
         await b.stop();

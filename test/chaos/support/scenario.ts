@@ -50,6 +50,7 @@ export type LoadScenario = {
 };
 
 export async function runLoadScenario(env: ChaosEnv, mode: Mode, s: LoadScenario, log: (m: string) => void): Promise<ScenarioResult> {
+  if (s.via === 'pgbouncer' && !(await env.bouncerAlive(true))) log(`${s.name}: the suite's PgBouncer had died; restarted`);
   const database = await env.database(`chaos_${s.name.replace(/-/g, '_')}`);
   for (const statement of s.databaseSetup?.(database) ?? []) await env.cluster.query(statement);
   const proxy = s.via === 'proxy' ? await startTcpProxy(env.cluster.endpoint) : undefined;
