@@ -1,7 +1,8 @@
 // Suite "pipeline": a unit of k INSERTs as one pipelined round trip (the pg driver's conn.pipeline) against raw
 // node-postgres running BEGIN, the statements and COMMIT on a pooled client, both through a TCP proxy adding
 // 0.5 ms each way (a 1 ms round trip, as between a Lambda and RDS Proxy) and counted on the wire, in one run.
-// Driver level: the session layer does not use pipelines yet (issue 14, part B).
+// Driver level: the session layer does not use pipelines yet (issue 14, part B). The delay proxy is the latency
+// dimension's (bench/support/delay-proxy.ts), pinned with the server side.
 import pg from 'pg';
 import type { DriverConnection } from '../lib/db/driver';
 import { PgDriver } from '../lib/db/drivers/pg';
@@ -9,10 +10,11 @@ import { PROFILES } from '../lib/db/profiles';
 import { startCountingProxy } from '../test/support/counting-proxy';
 import { adminQuery, createTestDatabase } from '../test/support/postgres';
 import { CREATE_TABLE, DEFAULT_TIMEOUTS, INSERT, LAYER_BEGIN } from './drivers/workload';
-import { startDelayProxy } from './pipeline/delay-proxy';
+import { aaControl, controlFigure, medianFigure } from './support/compare';
+import { startDelayProxy } from './support/delay-proxy';
 import { figure, type Figure } from './support/figures';
 import { interleaved, scaled } from './support/measure';
-import { summarize } from './support/stats';
+import { pinServerSide } from './support/pinning';
 import { defineSuite } from './support/suite';
 
 const ONE_WAY_MS = 0.5;
@@ -29,6 +31,7 @@ export default defineSuite({
     const wire = await startCountingProxy({ host: '127.0.0.1', port: delay.port });
     const url = wire.route(tdb.url);
     const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const poolB = new pg.Pool({ connectionString: url, max: 1 }); // the A/A control: a second raw client
     let conn: DriverConnection | undefined;
     try {
       await adminQuery(`ALTER DATABASE ${tdb.name} SET synchronous_commit = off`);
@@ -45,6 +48,7 @@ export default defineSuite({
           k,
           ours: () => ours.pipeline!({ begin, statements: Array.from({ length: k }, (_, i) => ({ text: INSERT, params: [i] })), commit: true }, rows),
           raw: () => rawUnit(pool, k),
+          rawB: () => rawUnit(poolB, k),
           trips: 1,
           goal: RATIO_GOAL[k],
         })),
@@ -57,6 +61,7 @@ export default defineSuite({
             await ours.exec('COMMIT');
           },
           raw: () => rawUnit(pool, 1),
+          rawB: () => rawUnit(poolB, 1),
           trips: 2,
           goal: 0.7,
         },
@@ -73,25 +78,24 @@ export default defineSuite({
         ctx.log(`${u.name}: timing`);
         const s = await interleaved(
           [
-            { name: 'ours', run: u.ours },
             { name: 'raw', run: u.raw },
+            { name: 'raw-b', run: u.rawB },
+            { name: 'ours', run: u.ours },
           ],
-          { iterations: scaled(400, ctx.scale, 20), block: 20, warmup: scaled(40, ctx.scale, 5) },
+          { iterations: scaled(400, ctx.scale, 20), warmup: scaled(40, ctx.scale, 5), prepare: () => pinServerSide(tdb.name, [delay.pid]) },
         );
+        const control = aaControl(s.raw!, s['raw-b']!);
+        const name = `${u.name}: median latency through a ${2 * ONE_WAY_MS} ms round trip`;
         figures.push(
-          figure({
-            name: `${u.name}: median latency through a ${2 * ONE_WAY_MS} ms round trip`,
-            value: summarize(s.ours!.latencyUs).median,
-            baseline: summarize(s.raw!.latencyUs).median,
-            unit: 'us',
-            goals: u.goal === undefined ? [] : [{ on: 'ratio', op: '<=', limit: u.goal }],
-          }),
+          medianFigure({ name, value: s.ours!, baseline: s.raw!, control, goals: u.goal === undefined ? [] : [{ on: 'ratio', op: '<=', limit: u.goal }] }),
+          controlFigure(u.name, s.raw!, s['raw-b']!, control),
         );
       }
       return figures;
     } finally {
       conn?.destroy();
       await pool.end();
+      await poolB.end();
       await wire.close();
       await delay.close();
       await tdb.drop();

@@ -14,7 +14,9 @@ import { gateway } from '../../dev/server/gateway';
 import { startCountingProxy } from '../../test/support/counting-proxy';
 import { PG_HOST, PG_PORT, type TestDatabase } from '../../test/support/postgres';
 import { figure, type Figure } from '../support/figures';
+import { aaControl, controlFigure, medianFigure } from '../support/compare';
 import { interleaved, scaled } from '../support/measure';
+import { pinServerSide } from '../support/pinning';
 import { summarize } from '../support/stats';
 import type { SuiteContext } from '../support/suite';
 import { UNSIGNED_PATH, unsignedGeoHandler, unsignedGeoRoute } from './unsigned-baseline';
@@ -49,19 +51,25 @@ async function openHour(ctx: SuiteContext): Promise<Date> {
   return nextGeoHour(new Date());
 }
 
-/** Signed requests for miners 0..127 and unsigned ones (body hotkey) for 128..255, each with a fresh uuid. */
-function requests(hour: Date, n: number): { signed: Request[]; unsigned: Request[] } {
+/**
+ * Signed requests for miners 0..127 and unsigned ones (body hotkey) for 128..255, each with a fresh uuid; and a
+ * second unsigned list, sent by a client of its own: the A/A control.
+ */
+function requests(hour: Date, n: number): { signed: Request[]; unsigned: Request[]; unsignedB: Request[] } {
   const signed: Request[] = [];
   const unsigned: Request[] = [];
+  const unsignedB: Request[] = [];
   for (let i = 0; i < n; i++) {
     const value = Math.round(Math.sin(i) * 1e4) / 1e4;
     const body = JSON.stringify({ queryTime: hour.toISOString(), value });
     const miner = devMiner(i % (MINERS / 2));
     signed.push({ path: '/geo/predictions', body, headers: { 'content-type': 'application/json', ...epistulaHeaders(miner, Buffer.from(body), { signedFor: validator.address }) } });
     const other = devMiner(MINERS / 2 + (i % (MINERS / 2)));
-    unsigned.push({ path: UNSIGNED_PATH, body: JSON.stringify({ hotkey: other.address, queryTime: hour.toISOString(), value }), headers: { 'content-type': 'application/json' } });
+    const plain = { path: UNSIGNED_PATH, body: JSON.stringify({ hotkey: other.address, queryTime: hour.toISOString(), value }), headers: { 'content-type': 'application/json' } };
+    unsigned.push(plain);
+    unsignedB.push({ ...plain });
   }
-  return { signed, unsigned };
+  return { signed, unsigned, unsignedB };
 }
 
 /** The local server's gateway serving the signed route and the unsigned baseline. */
@@ -114,17 +122,19 @@ export async function submissionFigures(tdb: TestDatabase, ctx: SuiteContext): P
       await sharedDatabase().session((s) => syncMetagraph(s, Array.from({ length: MINERS }, (_, uid) => ({ uid, hotkey: devMiner(uid).address }))));
       const hour = await openHour(ctx);
       ctx.log(`submissions: signing ${iterations + warmup + 2 * (tripsCalls + 5)} requests per variant`);
-      const { signed, unsigned } = requests(hour, iterations + warmup + 2 * (tripsCalls + 5));
-      ctx.log(`submissions: ${iterations} per variant, interleaved in blocks of 50, over ${server.url}`);
+      const { signed, unsigned, unsignedB } = requests(hour, iterations + warmup + 2 * (tripsCalls + 5));
+      ctx.log(`submissions: ${iterations} per variant, alternating per request, over ${server.url}`);
       const samples = await interleaved(
         [
-          { name: 'signed', run: sender(server.url, signed) },
           { name: 'unsigned', run: sender(server.url, unsigned) },
+          { name: 'unsigned-b', run: sender(server.url, unsignedB) },
+          { name: 'signed', run: sender(server.url, signed) },
         ],
-        { iterations, block: 50, warmup },
+        { iterations, warmup, prepare: () => pinServerSide(tdb.name) },
       );
       const s = summarize(samples.signed!.latencyUs);
       const u = summarize(samples.unsigned!.latencyUs);
+      const control = aaControl(samples.unsigned!, samples['unsigned-b']!);
 
       // Round trips: the same requests with the handlers' database behind a counting proxy.
       await closeSharedDatabase();
@@ -143,7 +153,14 @@ export async function submissionFigures(tdb: TestDatabase, ctx: SuiteContext): P
       await proxy.close();
 
       return [
-        figure({ name: "signed geo submission vs today's unsigned path: median latency", value: s.median, baseline: u.median, unit: 'us', goals: [{ on: 'ratio', op: '<=', limit: 1.5 }] }),
+        medianFigure({
+          name: "signed geo submission vs today's unsigned path: median latency",
+          value: samples.signed!,
+          baseline: samples.unsigned!,
+          control,
+          goals: [{ on: 'ratio', op: '<=', limit: 1.5 }],
+        }),
+        controlFigure('unsigned geo submission', samples.unsigned!, samples['unsigned-b']!, control),
         figure({ name: "signed geo submission vs today's unsigned path: p95 latency", value: s.p95, baseline: u.p95, unit: 'us' }),
         figure({ name: 'signed geo submission: added median latency', value: s.median - u.median, unit: 'us' }),
         figure({ name: 'signed geo submission: CPU per request (server and client, one process)', value: samples.signed!.cpuUsPerCall, baseline: samples.unsigned!.cpuUsPerCall, unit: 'us' }),
