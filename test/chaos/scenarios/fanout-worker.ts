@@ -6,14 +6,15 @@ import * as container from '../support/container';
 import { send, type Outcome } from '../support/load';
 import { watchTimerLag } from '../support/timer-lag';
 
-type Job = { first: number; count: number; remainingMs: number };
+/** This container's requests: numbers first.. first+count-1; it is submitter `submitter` of `submitters`. */
+type Job = { first: number; count: number; remainingMs: number; submitter: number; submitters: number };
 const job = workerData as Job;
 
 parentPort!.once('message', async () => {
   const outcomes: Outcome[] = [];
   const lag = watchTimerLag();
   for (let k = 0; k < job.count; k++) {
-    const o = await send(container, job.first + k, job.remainingMs);
+    const o = await send(container, { i: job.first + k, submitter: job.submitter, submitters: job.submitters, seq: k }, job.remainingMs);
     outcomes.push({ ...o, timerLagMs: lag.maxBetween(o.startedAt, o.endedAt) });
   }
   lag.stop();

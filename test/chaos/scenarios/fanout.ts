@@ -36,7 +36,7 @@ export async function fanOut(env: ChaosEnv, mode: Mode, via: 'pgbouncer' | 'dire
       const w = new Worker(file, {
         env: containerEnv,
         stderr: true, // Powertools writes WARN and above there
-        workerData: { first: k * mode.fanOutRequests, count: mode.fanOutRequests, remainingMs: FUNCTION_REMAINING_MS },
+        workerData: { first: k * mode.fanOutRequests, count: mode.fanOutRequests, remainingMs: FUNCTION_REMAINING_MS, submitter: k, submitters: n },
       });
       countErrors(w, errorsByType);
       workers.push(w);

@@ -15,8 +15,6 @@ export type Container = {
   closeSharedDatabase(): Promise<void>;
 };
 
-export type HandlerName = Exclude<keyof Container, 'closeSharedDatabase'>;
-
 const built = new Map<string, Promise<string>>();
 const instances: Container[] = [];
 

@@ -10,7 +10,7 @@ import { startCluster, type Cluster } from '../../support/cluster';
 import { invoke } from '../../support/apigw';
 import { startBouncer, type Bouncer } from '../../support/pgbouncer';
 import { startContainers, stopContainers } from './containers';
-import { ADMIN_TOKEN, minersRequest } from './requests';
+import { ADMIN_TOKEN, minersRequest, VALIDATOR } from './requests';
 
 export const MAX_CONNECTIONS = 100;
 export const BOUNCER_POOL_SIZE = 20;
@@ -49,6 +49,7 @@ export async function startChaosEnv(log: (m: string) => void): Promise<ChaosEnv>
       DB_PROXY_PROFILE: 'auto',
       DB_APPLICATION_NAME: APPLICATION,
       ADMIN_TOKEN,
+      VALIDATOR_HOTKEY: VALIDATOR.address,
       // A drained pool shows that nothing was leaked: an idle connection closes, an acquired one would stay.
       DB_POOL_IDLE_TIMEOUT_MS: '1000',
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
@@ -64,7 +65,7 @@ export async function startChaosEnv(log: (m: string) => void): Promise<ChaosEnv>
     }
     const [c] = await startContainers(1, containerEnv(cluster.url(TEMPLATE, ROLE)));
     const sync = minersRequest();
-    const res = await invoke(c![sync.handler], sync.route, sync.options);
+    const res = await invoke(c!.minersSync, sync.route, sync.options);
     await stopContainers([c!]);
     if (res.status !== 200) throw new Error(`metagraph sync answered ${res.status}: ${JSON.stringify(res.json)}`);
     await cluster.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [TEMPLATE]);

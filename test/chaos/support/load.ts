@@ -1,9 +1,8 @@
 // The chaos load: every container is one submitter sending one request after another (a Lambda container serves one
 // at a time), each request an API Gateway v2 event for the real handler with the invocation's remaining time. Every
 // answer is recorded with its status, error code and timing.
-import { invoke } from '../../support/apigw';
 import type { Container } from './containers';
-import { buildRequest, type Write } from './requests';
+import { buildRequest, type Slot, type Write } from './requests';
 
 export type Outcome = {
   i: number;
@@ -32,14 +31,14 @@ export type LoadOptions = {
   remainingMs: number;
 };
 
-/** Sends request `i` through container `c` and records its answer. */
-export async function send(c: Container, i: number, remainingMs: number): Promise<Outcome> {
-  const req = buildRequest(i, remainingMs);
+/** Sends the request of `slot` through container `c` and records its answer. */
+export async function send(c: Container, slot: Slot, remainingMs: number): Promise<Outcome> {
+  const req = buildRequest(slot);
   const startedAt = now();
   let status = 0;
   let code: string | undefined;
   try {
-    const res = await invoke(c[req.handler], req.route, req.options);
+    const res = await req.send(c, remainingMs);
     status = res.status;
     code = res.json?.error?.code;
   } catch {
@@ -52,8 +51,8 @@ export function startLoad(containers: readonly Container[], o: LoadOptions): Loa
   const outcomes: Outcome[] = [];
   let next = 0;
   let running = true;
-  const submitter = async (c: Container) => {
-    while (running) outcomes.push(await send(c, next++, o.remainingMs));
+  const submitter = async (c: Container, k: number) => {
+    for (let seq = 0; running; seq++) outcomes.push(await send(c, { i: next++, submitter: k, submitters: containers.length, seq }, o.remainingMs));
   };
   const done = Promise.all(containers.map(submitter));
   return {
@@ -67,7 +66,7 @@ export function startLoad(containers: readonly Container[], o: LoadOptions): Loa
 
 /** One request from each container, all at once (e.g. the first requests after a thaw). */
 export function oneRequestEach(containers: readonly Container[], firstRequest: number, remainingMs: number): Promise<Outcome[]> {
-  return Promise.all(containers.map((c, k) => send(c, firstRequest + k, remainingMs)));
+  return Promise.all(containers.map((c, k) => send(c, { i: firstRequest + k, submitter: k, submitters: containers.length, seq: 0 }, remainingMs)));
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
