@@ -81,8 +81,6 @@ export class PgConnection implements DriverConnection {
   async pipeline(unit: PipelineUnit, options: RowOptions): Promise<QueryResult[]> {
     try {
       return await runPipeline(this.client as unknown as PipelineClient, this, unit, options);
-    } catch (err) {
-      throw this.why(err);
     } finally {
       // A unit that leaves its transaction open (BEGIN riding with the first statement) is named by that statement.
       this.noteStatus(unit.statements[0]?.text ?? 'BEGIN');
