@@ -38,7 +38,7 @@ export default defineSuite({
   async run(ctx) {
     const built: (InitTarget & { bytes: number; kind: 'function' | 'raw' | 'probe' })[] = [];
     const add = async (name: string, spec: AnyFunctionSpec, kind: 'function' | 'raw' | 'probe') => {
-      const b = await bundle(spec, DRIVER);
+      const b = await bundle(spec, { driver: DRIVER, iamAuth: false });
       built.push({ name, file: b.outFile, bytes: b.bytes, kind });
     };
     await add('raw', asSpec(RAW), 'raw');

@@ -9,14 +9,14 @@ import { IAM_TOKEN_LIFETIME_MS, IAM_TOKEN_REFRESH_AFTER_MS, IamTokenSource, PgDr
 import { PROFILES } from '../../lib/db';
 import { captureLogger } from '../support/logger';
 import { randomName } from '../support/postgres';
-import { startAuthCluster, type AuthCluster } from './auth-cluster';
+import { startCluster, type Cluster } from '../support/cluster';
 
 const ROLE = randomName('iamrole');
 const MINUTE = 60_000;
 const FAKE_AWS = { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_REGION: 'us-east-1' };
 const saved: Record<string, string | undefined> = {};
 
-let cluster: AuthCluster;
+let cluster: Cluster;
 const endpoint = () => ({ hostname: '127.0.0.1', port: cluster.endpoint.port, username: ROLE, region: 'us-east-1' });
 const url = () => `postgres://${ROLE}@127.0.0.1:${cluster.endpoint.port}/postgres?sslmode=disable`;
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
     process.env[k] = v;
   }
   // Cleartext password auth for the IAM role, as RDS Proxy takes tokens (over TLS there).
-  cluster = await startAuthCluster({ hbaFirst: [`host all ${ROLE} 127.0.0.1/32 password`] });
+  cluster = await startCluster({ password: 'postgres', hbaFirst: [`host all ${ROLE} 127.0.0.1/32 password`] });
   await cluster.query(`CREATE ROLE ${ROLE} LOGIN PASSWORD 'not-a-token'`);
 });
 

@@ -19,7 +19,7 @@ describe('bundle plugins', () => {
   it('leaves only the English locale of zod in an API bundle', async () => {
     // Act
     const spec = allFunctions.find((f) => f.handler === 'functions/api/geo-predictions.ts')!;
-    const { metafile } = await bundle(spec, 'pg');
+    const { metafile } = await bundle(spec, { driver: 'pg', iamAuth: false });
 
     // Assess
     const locales = Object.keys(metafile.inputs).filter((i) => /zod\/v4\/locales\//.test(i));
@@ -28,7 +28,7 @@ describe('bundle plugins', () => {
 
   it('keeps zod working: a refused value gets its English message', async () => {
     // Prepare: the probe parses a body with a small schema
-    const built = await bundle({ ...allFunctions[0]!, handler: probe, needsDatabase: false }, 'pg');
+    const built = await bundle({ ...allFunctions[0]!, handler: probe, needsDatabase: false }, { driver: 'pg', iamAuth: false });
     outputs.push(built.outFile, built.outFile.replace(/\.mjs$/, '.meta.json'));
     const mod = (await import(`${pathToFileURL(built.outFile).href}?${randomName('v')}`)) as { handler(text: string): Promise<unknown> };
 

@@ -20,6 +20,11 @@ export type ClusterOptions = {
   maxConnections?: number;
   /** Extra server settings (postgres -c name=value). */
   settings?: Record<string, string | number>;
+  /**
+   * pg_hba.conf lines checked before initdb's own (e.g. `password` auth for one role: the cleartext method RDS Proxy
+   * uses for IAM tokens, where the server reads the role's password only after the client sent its own).
+   */
+  hbaFirst?: string[];
 };
 
 export type Cluster = {
@@ -59,6 +64,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     auth.push('-A', 'trust');
   }
   await asPostgres('initdb', ['-D', data, ...auth]);
+  if (options.hbaFirst?.length) {
+    const hba = path.join(data, 'pg_hba.conf');
+    writeFileSync(hba, `${options.hbaFirst.join('\n')}\n${readFileSync(hba, 'utf8')}`);
+  }
   const port = await freePort();
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',

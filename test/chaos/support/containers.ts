@@ -21,7 +21,7 @@ const instances: Container[] = [];
 /** An entry bundled as for deployment (once per run); the container's by default. */
 export function bundled(entry = 'test/chaos/support/container.ts'): Promise<string> {
   let file = built.get(entry);
-  if (!file) built.set(entry, (file = bundle({ handler: entry, needsDatabase: true } as AnyFunctionSpec, 'pg').then((b) => b.outFile)));
+  if (!file) built.set(entry, (file = bundle({ handler: entry, needsDatabase: true } as AnyFunctionSpec, { driver: 'pg', iamAuth: false }).then((b) => b.outFile)));
   return file;
 }
 
